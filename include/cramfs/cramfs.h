@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libcramfs: build, read, verify and extract cramfs images.
+ *
+ * Conventions:
+ * - Functions returning int return 0 on success or a negative errno;
+ *   CRAMFS_ECORRUPT means a corrupt image.
+ * - Each handle keeps the message of its last failure: read it with the
+ *   handle's _errmsg() accessor. The library never prints and never exits.
+ * - _new() hands ownership to the caller; _free(NULL) does nothing.
+ *   Strings passed in are copied. Pointers returned by getters stay valid
+ *   until the owning handle is freed or changed.
+ */
+#ifndef CRAMFS_CRAMFS_H
+#define CRAMFS_CRAMFS_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+#include "format.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CRAMFS_VERSION_MAJOR 0
+#define CRAMFS_VERSION_MINOR 1
+#define CRAMFS_VERSION_PATCH 0
+/* major * 10000 + minor * 100 + patch */
+#define CRAMFS_VERSION_NUMBER (CRAMFS_VERSION_MAJOR * 10000 + \
+			       CRAMFS_VERSION_MINOR * 100 + \
+			       CRAMFS_VERSION_PATCH)
+#define CRAMFS_VERSION_STRING "0.1.0"
+
+CRAMFS_API unsigned int cramfs_version_number(void);
+CRAMFS_API const char *cramfs_version_string(void);
+
+/* The image is corrupt (the kernel's EFSCORRUPTED). */
+#define CRAMFS_ECORRUPT EUCLEAN
+
+/* Text for a negative error code returned by this library. */
+CRAMFS_API const char *cramfs_strerror(int err);
+
+/* ------------------------------------------------------------------ */
+/* Tree: what goes into an image.                                       */
+/* ------------------------------------------------------------------ */
+
+struct cramfs_tree;
+
+/* Node id of the root directory; other ids come from cramfs_tree_add(). */
+#define CRAMFS_ROOT_ID 0u
+
+struct cramfs_attr {
+	uint32_t mode;   /* type and permission bits, as st_mode */
+	uint32_t uid;
+	uint32_t gid;
+	uint64_t size;   /* regular files: byte count; others: ignored */
+	uint32_t rdev_major; /* character and block devices */
+	uint32_t rdev_minor;
+};
+
+CRAMFS_API int cramfs_tree_new(struct cramfs_tree **out);
+CRAMFS_API void cramfs_tree_free(struct cramfs_tree *tree);
+CRAMFS_API const char *cramfs_tree_errmsg(const struct cramfs_tree *tree);
+
+/*
+ * Add everything below directory `path` under the root (the root takes the
+ * directory's own mode and owner). Symlinks are stored, never followed.
+ * Errors name the offending path and the limit: -EFBIG (file of 16 MiB or
+ * more), -ENAMETOOLONG (name over 252 bytes), -ERANGE (uid, device number),
+ * -ELOOP (directory cycle), or the errno of a failed system call.
+ */
+CRAMFS_API int cramfs_tree_scan_dir(struct cramfs_tree *tree, const char *path);
+
+/* Set the root directory's mode (the type bits must say directory) and owner. */
+CRAMFS_API int cramfs_tree_set_root(struct cramfs_tree *tree,
+				    const struct cramfs_attr *attr);
+
+/*
+ * Add one node under directory `parent`. `name` is one path component.
+ * Regular files and symlinks get their bytes from cramfs_tree_set_data().
+ * Returns -EEXIST for a duplicate name, -EINVAL for a bad name or type.
+ */
+CRAMFS_API int cramfs_tree_add(struct cramfs_tree *tree, uint32_t parent,
+			       const char *name, const struct cramfs_attr *attr,
+			       uint32_t *id);
+
+/* Give a regular file or symlink its contents (copied); sets its size. */
+CRAMFS_API int cramfs_tree_set_data(struct cramfs_tree *tree, uint32_t id,
+				    const void *data, size_t len);
+
+/* Number of nodes, root included. */
+CRAMFS_API size_t cramfs_tree_count(const struct cramfs_tree *tree);
+
+/*
+ * Warnings collected while building (a gid that does not fit 8 bits, ...).
+ * Front ends print them; mkcramfs -E makes them fatal.
+ */
+CRAMFS_API size_t cramfs_tree_warning_count(const struct cramfs_tree *tree);
+CRAMFS_API const char *cramfs_tree_warning(const struct cramfs_tree *tree,
+					   size_t index);
+
+/* ------------------------------------------------------------------ */
+/* Writing an image.                                                    */
+/* ------------------------------------------------------------------ */
+
+enum cramfs_block_kind {
+	CRAMFS_BLOCK_ZLIB = 0,   /* compressed zlib stream */
+	CRAMFS_BLOCK_RAW,        /* stored uncompressed (extended pointer) */
+	CRAMFS_BLOCK_HOLE,       /* all zero, stored as an empty block */
+};
+
+/* One line of mkcramfs -v: what happened to a file or symlink. */
+struct cramfs_file_report {
+	const char *path;        /* inside the image, no leading '/' */
+	uint32_t mode;
+	uint64_t size;           /* bytes of content */
+	uint64_t stored;         /* bytes of block table and blocks written */
+	uint32_t blocks[3];      /* count per enum cramfs_block_kind */
+	const char *shared_with; /* non-NULL: data shared with this file */
+};
+
+struct cramfs_write_opts {
+	uint32_t block_size;     /* = target PAGE_SIZE: 4096, 16384, 65536 */
+	enum cramfs_endian endian;
+	uint32_t edition;        /* fsid.edition */
+	const char *name;        /* volume name, at most 16 bytes; NULL: "Compressed" */
+	bool pad;                /* 512 zero bytes before the superblock */
+	bool holes;              /* all-zero blocks become holes */
+	bool raw_blocks;         /* store a block raw when zlib does not shrink it */
+	int level;               /* zlib level 0..9 */
+	const char *insert_file; /* -i: file placed after the superblock */
+	/* Called once per stored file or symlink, in image order. */
+	void (*on_file)(void *arg, const struct cramfs_file_report *report);
+	void *arg;
+};
+
+struct cramfs_write_stats {
+	uint64_t image_size;
+	uint64_t metadata_size;  /* superblock, directories and names */
+	uint32_t files;          /* fsid.files: every node, root included */
+	uint32_t blocks;         /* fsid.blocks */
+	uint32_t crc;
+	uint32_t flags;          /* superblock flags written */
+	uint64_t data_bytes;     /* content of files and symlinks, dedup'd once */
+	uint64_t data_stored;    /* block tables and blocks */
+	uint32_t dedup_files;    /* files that share another file's data */
+	uint64_t dedup_saved;    /* content bytes not stored thanks to that */
+};
+
+/* Defaults: 4096-byte blocks, host byte order, zlib level 6 (util-linux). */
+CRAMFS_API void cramfs_write_opts_init(struct cramfs_write_opts *opts);
+
+/*
+ * Write the image of `tree` to `fd`, starting at byte 0. The fd must be
+ * open for reading and writing (stored data is read back to confirm
+ * duplicates). Errors are reported on the tree.
+ */
+CRAMFS_API int cramfs_write_fd(struct cramfs_tree *tree,
+			       const struct cramfs_write_opts *opts, int fd,
+			       struct cramfs_write_stats *stats);
+
+/*
+ * Write the image to `path` through a temporary file in the same directory,
+ * renamed over `path` only on success: a failed run leaves nothing behind and
+ * never destroys an existing file.
+ */
+CRAMFS_API int cramfs_write_file(struct cramfs_tree *tree,
+				 const struct cramfs_write_opts *opts,
+				 const char *path,
+				 struct cramfs_write_stats *stats);
+
+/* ------------------------------------------------------------------ */
+/* Reading an image. Every byte of the image is treated as untrusted.   */
+/* ------------------------------------------------------------------ */
+
+struct cramfs_image;
+
+CRAMFS_API int cramfs_image_new(struct cramfs_image **out);
+CRAMFS_API void cramfs_image_free(struct cramfs_image *img);
+CRAMFS_API const char *cramfs_image_errmsg(const struct cramfs_image *img);
+
+/* Block size the image was written for (default 4096); set before reading. */
+CRAMFS_API int cramfs_image_set_block_size(struct cramfs_image *img,
+					   uint32_t block_size);
+
+/*
+ * Open an image: finds the superblock at 0 or 512 in either byte order and
+ * checks magic, flags and that the root is a directory. Memory images are
+ * borrowed and must outlive the handle; files are mapped read-only.
+ */
+CRAMFS_API int cramfs_image_open_file(struct cramfs_image *img,
+				      const char *path);
+CRAMFS_API int cramfs_image_open_memory(struct cramfs_image *img,
+					const void *buf, size_t len);
+
+CRAMFS_API const struct cramfs_super *
+cramfs_image_super(const struct cramfs_image *img);
+CRAMFS_API enum cramfs_endian cramfs_image_endian(const struct cramfs_image *img);
+/* Where the superblock starts: 0, or 512 for padded images. */
+CRAMFS_API uint32_t cramfs_image_super_offset(const struct cramfs_image *img);
+/* Bytes available in the mapped file or buffer. */
+CRAMFS_API uint64_t cramfs_image_length(const struct cramfs_image *img);
+
+/* CRC32 of the image as the superblock describes it (crc field zeroed). */
+CRAMFS_API int cramfs_image_compute_crc(struct cramfs_image *img,
+					uint32_t *crc);
+
+struct cramfs_entry {
+	const char *path;     /* "" for the root, else "dir/name" */
+	const char *name;     /* last component ("" for the root) */
+	unsigned int depth;   /* 0 for the root */
+	uint32_t inode_offset;/* byte offset of the inode in the image */
+	struct cramfs_inode inode;
+};
+
+/*
+ * Visit every entry, parents before children, each directory's entries in
+ * stored order. Iterative, depth-bounded, rejects directory cycles
+ * (-ELOOP) and entries outside the image (CRAMFS_ECORRUPT). A non-zero
+ * return from `fn` stops the walk and is returned.
+ */
+typedef int (*cramfs_walk_fn)(void *arg, const struct cramfs_entry *entry);
+CRAMFS_API int cramfs_image_walk(struct cramfs_image *img, cramfs_walk_fn fn,
+				 void *arg);
+
+/*
+ * Decode the content of a regular file or symlink block by block, each
+ * block bounds-checked and inflated into a buffer of one block; `sink`
+ * receives the bytes in order. Fails with CRAMFS_ECORRUPT on any bad
+ * pointer, stream or length.
+ */
+typedef int (*cramfs_sink_fn)(void *arg, const void *buf, size_t len);
+CRAMFS_API int cramfs_image_read_data(struct cramfs_image *img,
+				      const struct cramfs_entry *entry,
+				      cramfs_sink_fn sink, void *arg);
+
+/* ------------------------------------------------------------------ */
+/* Verifying an image.                                                  */
+/* ------------------------------------------------------------------ */
+
+enum cramfs_severity {
+	CRAMFS_SEV_INFO = 0,
+	CRAMFS_SEV_WARNING,
+	CRAMFS_SEV_ERROR,
+};
+
+struct cramfs_finding {
+	enum cramfs_severity severity;
+	const char *path;     /* inside the image; NULL for image-wide facts */
+	uint64_t offset;      /* byte offset the finding is about */
+	const char *message;
+};
+
+struct cramfs_verify_stats {
+	uint32_t entries;
+	uint32_t files;       /* regular files */
+	uint32_t blocks;      /* blocks decoded */
+	uint32_t errors;
+	uint32_t warnings;
+};
+
+typedef void (*cramfs_finding_fn)(void *arg, const struct cramfs_finding *f);
+
+/*
+ * Check superblock, CRC, every entry and every block; report each problem
+ * through `fn` (may be NULL) and count them in `stats`. Returns 0 when the
+ * checks ran (look at stats->errors), a negative errno when they could not.
+ */
+CRAMFS_API int cramfs_verify(struct cramfs_image *img, cramfs_finding_fn fn,
+			     void *arg, struct cramfs_verify_stats *stats);
+
+/* ------------------------------------------------------------------ */
+/* Extracting an image.                                                 */
+/* ------------------------------------------------------------------ */
+
+struct cramfs_extract_opts {
+	bool restore_owner;   /* chown entries (needs CAP_CHOWN) */
+	bool create_devices;  /* mknod devices (needs CAP_MKNOD) */
+	/* Told about each entry not restored in full (may be NULL). */
+	void (*on_skip)(void *arg, const char *path, const char *why);
+	void *arg;
+};
+
+/*
+ * Recreate the tree under `dir` (created if missing, must be empty).
+ * Never writes outside `dir`: every entry is created relative to its
+ * parent's descriptor, with O_NOFOLLOW and O_EXCL, and names containing
+ * '/' or equal to "." or ".." are refused.
+ */
+CRAMFS_API int cramfs_extract(struct cramfs_image *img, const char *dir,
+			      const struct cramfs_extract_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CRAMFS_CRAMFS_H */

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Block encoding. Every block is an independent zlib stream (the kernel
+ * inflates blocks one by one); one deflate state is reset per block rather
+ * than set up anew, which gives the same bytes as zlib's compress2().
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compress.h"
+
+int cramfs_deflater_init(struct cramfs_deflater *d, int level)
+{
+	memset(d, 0, sizeof(*d));
+	if (level < 0 || level > 9)
+		return -EINVAL;
+	if (deflateInit(&d->zs, level) != Z_OK)
+		return -ENOMEM;
+	d->level = level;
+	d->ready = true;
+	return 0;
+}
+
+void cramfs_deflater_end(struct cramfs_deflater *d)
+{
+	if (d->ready)
+		deflateEnd(&d->zs);
+	d->ready = false;
+}
+
+static int deflate_block(struct cramfs_deflater *d, const uint8_t *src,
+			 size_t len, uint8_t *dst, size_t cap, size_t *out)
+{
+	if (deflateReset(&d->zs) != Z_OK)
+		return -EIO;
+	d->zs.next_in = (Bytef *)(uintptr_t)src;
+	d->zs.avail_in = (uInt)len;
+	d->zs.next_out = dst;
+	d->zs.avail_out = (uInt)cap;
+	if (deflate(&d->zs, Z_FINISH) != Z_STREAM_END)
+		return -EIO;
+	*out = cap - d->zs.avail_out;
+	return 0;
+}
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	return len == 0 || (p[0] == 0 && memcmp(p, p + 1, len - 1) == 0);
+}
+
+static int reserve(struct cramfs_encoded *enc, size_t bytes, uint32_t nblocks)
+{
+	if (bytes > enc->bufcap) {
+		uint8_t *n = realloc(enc->buf, bytes);
+
+		if (!n)
+			return -ENOMEM;
+		enc->buf = n;
+		enc->bufcap = bytes;
+	}
+	if (nblocks > enc->blockcap) {
+		uint32_t *r = realloc(enc->rel_end, nblocks * sizeof(*r));
+		uint8_t *k;
+
+		if (!r)
+			return -ENOMEM;
+		enc->rel_end = r;
+		k = realloc(enc->kind, nblocks);
+		if (!k)
+			return -ENOMEM;
+		enc->kind = k;
+		enc->blockcap = nblocks;
+	}
+	return 0;
+}
+
+int cramfs_encode(struct cramfs_deflater *d, const struct cramfs_encode_opts *o,
+		  const uint8_t *content, size_t size,
+		  struct cramfs_encoded *enc)
+{
+	uint32_t nblocks = (uint32_t)((size + o->block_size - 1) / o->block_size);
+	size_t bound = deflateBound(&d->zs, o->block_size);
+	size_t pos = (size_t)nblocks * 4u;
+	int err;
+
+	err = reserve(enc, pos + (size_t)nblocks * bound + 4u, nblocks);
+	if (err)
+		return err;
+	enc->nblocks = nblocks;
+	memset(enc->count, 0, sizeof(enc->count));
+	memset(enc->buf, 0, pos);
+	for (uint32_t i = 0; i < nblocks; i++) {
+		size_t in = size - (size_t)i * o->block_size;
+		const uint8_t *src = content + (size_t)i * o->block_size;
+		enum cramfs_block_kind kind = CRAMFS_BLOCK_ZLIB;
+		size_t out = 0;
+
+		if (in > o->block_size)
+			in = o->block_size;
+		if (o->holes && all_zero(src, in)) {
+			kind = CRAMFS_BLOCK_HOLE;
+		} else {
+			err = deflate_block(d, src, in, enc->buf + pos, bound, &out);
+			if (err)
+				return err;
+			if (o->raw_blocks && out >= in) {
+				kind = CRAMFS_BLOCK_RAW;
+				memcpy(enc->buf + pos, src, in);
+				out = in;
+			}
+		}
+		pos += out;
+		enc->rel_end[i] = (uint32_t)pos;
+		enc->kind[i] = (uint8_t)kind;
+		enc->count[kind]++;
+	}
+	enc->len = pos;
+	enc->padded_len = (pos + 3u) & ~(size_t)3u;
+	memset(enc->buf + pos, 0, enc->padded_len - pos);
+	return 0;
+}
+
+void cramfs_encoded_set_table(struct cramfs_encoded *enc, uint32_t offset,
+			      enum cramfs_endian e)
+{
+	for (uint32_t i = 0; i < enc->nblocks; i++) {
+		uint32_t ptr = offset + enc->rel_end[i];
+
+		if (enc->kind[i] == CRAMFS_BLOCK_RAW)
+			ptr |= CRAMFS_BLK_FLAG_UNCOMPRESSED;
+		cramfs_put32(enc->buf + (size_t)i * 4u, ptr, e);
+	}
+}
+
+void cramfs_encoded_free(struct cramfs_encoded *enc)
+{
+	free(enc->buf);
+	free(enc->rel_end);
+	free(enc->kind);
+	memset(enc, 0, sizeof(*enc));
+}

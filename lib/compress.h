@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Turn a file's content into its stored form: block table + blocks. */
+#ifndef CRAMFS_COMPRESS_H
+#define CRAMFS_COMPRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <zlib.h>
+
+#include "private.h"
+
+struct cramfs_deflater {
+	z_stream zs;
+	int level;
+	bool ready;
+};
+
+struct cramfs_encode_opts {
+	uint32_t block_size;
+	bool holes;       /* all-zero blocks become empty blocks */
+	bool raw_blocks;  /* keep a block raw when zlib does not shrink it */
+};
+
+/*
+ * A file's stored form. `buf` holds a table of `nblocks` 32-bit slots
+ * (left for the writer to fill) followed by the blocks, padded to 4 bytes.
+ * rel_end[i] is the end of block i counted from the start of the table.
+ */
+struct cramfs_encoded {
+	uint8_t *buf;
+	size_t len;        /* table + blocks, without the padding */
+	size_t padded_len; /* len rounded up to 4 */
+	size_t bufcap;
+	uint32_t nblocks;
+	uint32_t *rel_end;
+	uint8_t *kind;     /* enum cramfs_block_kind per block */
+	size_t blockcap;
+	uint32_t count[3]; /* blocks per enum cramfs_block_kind */
+};
+
+int cramfs_deflater_init(struct cramfs_deflater *d, int level);
+void cramfs_deflater_end(struct cramfs_deflater *d);
+
+int cramfs_encode(struct cramfs_deflater *d, const struct cramfs_encode_opts *o,
+		  const uint8_t *content, size_t size,
+		  struct cramfs_encoded *enc);
+void cramfs_encoded_free(struct cramfs_encoded *enc);
+
+/* Fill the block table for data placed at `offset` in byte order `e`. */
+void cramfs_encoded_set_table(struct cramfs_encoded *enc, uint32_t offset,
+			      enum cramfs_endian e);
+
+#endif /* CRAMFS_COMPRESS_H */

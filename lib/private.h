@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internals shared by lib/ files; never installed, never used by front ends. */
+#ifndef CRAMFS_PRIVATE_H
+#define CRAMFS_PRIVATE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cramfs/cramfs.h"
+
+#define CRAMFS_MSG_MAX 1024
+
+/* The last failure of a handle, as text. */
+struct cramfs_msg {
+	char text[CRAMFS_MSG_MAX];
+};
+
+/* Record a message and return `err`, so callers can `return cramfs_msg_set(...)`. */
+int cramfs_msg_set(struct cramfs_msg *msg, int err, const char *fmt, ...)
+	CRAMFS_PRINTF(3, 4);
+int cramfs_msg_vset(struct cramfs_msg *msg, int err, const char *fmt,
+		    va_list ap) CRAMFS_PRINTF(3, 0);
+void cramfs_msg_clear(struct cramfs_msg *msg);
+
+/* A growing list of strings (warnings). */
+struct cramfs_strlist {
+	char **items;
+	size_t count;
+	size_t cap;
+};
+
+int cramfs_strlist_addf(struct cramfs_strlist *list, const char *fmt, ...)
+	CRAMFS_PRINTF(2, 3);
+void cramfs_strlist_free(struct cramfs_strlist *list);
+
+/* Grow *arr (element size `size`) so that index `need - 1` fits. */
+int cramfs_grow(void *arr, size_t *cap, size_t need, size_t size);
+
+static inline uint64_t cramfs_align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+#endif /* CRAMFS_PRIVATE_H */

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Reading what goes into the image. Files are read with read(), never
+ * mmap(): a file that shrinks under mmap raises SIGBUS. A file that is
+ * replaced, grows or shrinks between the scan and the read is an error,
+ * never a silently corrupt image.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "write.h"
+
+static int read_exact(int fd, uint8_t *buf, size_t len, size_t *got)
+{
+	*got = 0;
+	while (*got < len) {
+		ssize_t n = read(fd, buf + *got, len - *got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
+static int changed(struct cramfs_writer *w, const char *why)
+{
+	return cramfs_msg_set(&w->tree->msg, -ESTALE,
+			      "%s: file changed during the build (%s)",
+			      w->path, why);
+}
+
+static int read_file(struct cramfs_writer *w, const struct cramfs_node *n,
+		     int fd)
+{
+	struct stat st;
+	uint8_t extra;
+	size_t got;
+	int err;
+
+	if (fstat(fd, &st) < 0)
+		return cramfs_msg_set(&w->tree->msg, -errno, "%s: %s", w->path,
+				      strerror(errno));
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_dev != n->dev ||
+	    (uint64_t)st.st_ino != n->ino)
+		return changed(w, "replaced by another file");
+	if ((uint64_t)st.st_size != n->size)
+		return changed(w, "size differs from the scan");
+	err = read_exact(fd, w->content, (size_t)n->size, &got);
+	if (!err && got == n->size)
+		err = read_exact(fd, &extra, 1, &got);
+	else if (!err)
+		return changed(w, "shorter than at the scan");
+	if (err)
+		return cramfs_msg_set(&w->tree->msg, err, "%s: cannot read: %s",
+				      w->path, strerror(-err));
+	if (got)
+		return changed(w, "longer than at the scan");
+	return 0;
+}
+
+int cramfs_content_get(struct cramfs_writer *w, uint32_t id,
+		       const uint8_t **content)
+{
+	const struct cramfs_node *n = &w->tree->nodes[id];
+	int fd, err;
+
+	if (cramfs_tree_path(w->tree, id, w->path, sizeof(w->path)))
+		return cramfs_msg_set(&w->tree->msg, -ENAMETOOLONG,
+				      "%s: path too long", n->name);
+	if (n->src == CRAMFS_SRC_MEMORY) {
+		*content = n->data;
+		return 0;
+	}
+	if (n->size > w->content_cap) {
+		uint8_t *buf = realloc(w->content, (size_t)n->size);
+
+		if (!buf)
+			return -ENOMEM;
+		w->content = buf;
+		w->content_cap = (size_t)n->size;
+	}
+	fd = openat(w->tree->rootfd, w->path,
+		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return cramfs_msg_set(&w->tree->msg, -errno,
+				      "%s: cannot open: %s", w->path,
+				      strerror(errno));
+	err = read_file(w, n, fd);
+	close(fd);
+	*content = w->content;
+	return err;
+}
+
+int cramfs_insert_open(struct cramfs_writer *w, uint32_t *len)
+{
+	const char *path = w->opts->insert_file;
+	struct stat st;
+
+	*len = 0;
+	if (!path)
+		return 0;
+	w->insert_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (w->insert_fd < 0 || fstat(w->insert_fd, &st) < 0)
+		return cramfs_msg_set(&w->tree->msg, -errno, "%s: %s", path,
+				      strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return cramfs_msg_set(&w->tree->msg, -EINVAL,
+				      "%s: not a regular file", path);
+	if (st.st_size >= CRAMFS_OFFSET_LIMIT)
+		return cramfs_msg_set(&w->tree->msg, -EFBIG,
+				      "%s: %ju bytes; cramfs limit for an inserted file is %u",
+				      path, (uintmax_t)st.st_size,
+				      CRAMFS_OFFSET_LIMIT - 1u);
+	w->insert_size = (uint32_t)st.st_size;
+	*len = w->insert_size;
+	return 0;
+}
+
+int cramfs_insert_copy(struct cramfs_writer *w, uint32_t *crc)
+{
+	uint64_t pos = w->layout->insert_offset;
+	uint32_t left = w->insert_size;
+	uint8_t buf[65536];
+	size_t got;
+	int err;
+
+	while (left) {
+		size_t want = left < sizeof(buf) ? left : sizeof(buf);
+
+		err = read_exact(w->insert_fd, buf, want, &got);
+		if (!err && got != want)
+			err = -ESTALE;
+		if (err)
+			return cramfs_msg_set(&w->tree->msg, err,
+					      "%s: cannot read: %s",
+					      w->opts->insert_file,
+					      err == -ESTALE ? "file shrank" :
+					      strerror(-err));
+		err = cramfs_pwrite_all(w, buf, got, pos);
+		if (err)
+			return err;
+		*crc = (uint32_t)crc32(*crc, buf, (uInt)got);
+		pos += got;
+		left -= (uint32_t)got;
+	}
+	/* Pad to 4 bytes so the directory entries stay aligned. */
+	memset(buf, 0, 4);
+	got = w->layout->insert_len - w->insert_size;
+	*crc = (uint32_t)crc32(*crc, buf, (uInt)got);
+	return cramfs_pwrite_all(w, buf, got, pos);
+}
