@@ -49,7 +49,8 @@ static int create_temp(const char *path, char **tmp)
 
 		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
 			r = (uint32_t)getpid() * 2654435761u + (uint32_t)tries;
-		if (asprintf(tmp, "%.*s.%s.%08x", dirlen, path, base, r) < 0)
+		/* Keep the name within NAME_MAX however long the target's is. */
+		if (asprintf(tmp, "%.*s.%.200s.%08x", dirlen, path, base, r) < 0)
 			return -ENOMEM;
 		fd = open(*tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 		if (fd >= 0 || errno != EEXIST)

@@ -9,7 +9,8 @@
 
 #include "cramfs/cramfs.h"
 
-#define CRAMFS_MSG_MAX 1024
+/* Room for two paths of CRAMFS_TREE_PATH_MAX and the words around them. */
+#define CRAMFS_MSG_MAX 9216
 
 /* The last failure of a handle, as text. */
 struct cramfs_msg {

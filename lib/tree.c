@@ -200,6 +200,7 @@ int cramfs_tree_add(struct cramfs_tree *tree, uint32_t parent,
 		    uint32_t *id)
 {
 	char path[CRAMFS_TREE_PATH_MAX];
+	uint32_t nid;
 	size_t len;
 	int err;
 
@@ -220,10 +221,14 @@ int cramfs_tree_add(struct cramfs_tree *tree, uint32_t parent,
 	if (find_child(tree, parent, name))
 		return cramfs_msg_set(&tree->msg, -EEXIST,
 				      "%s: duplicate name", path);
-	err = cramfs_tree_add_checked(tree, parent, name, attr, id);
+	err = cramfs_tree_add_checked(tree, parent, name, attr, &nid);
 	if (err)
 		return cramfs_msg_set(&tree->msg, err, "%s: %s", path,
 				      cramfs_strerror(err));
+	/* Content, and so the size, comes only from cramfs_tree_set_data(). */
+	tree->nodes[nid].size = 0;
+	if (id)
+		*id = nid;
 	return 0;
 }
 
@@ -254,20 +259,23 @@ int cramfs_tree_set_root(struct cramfs_tree *tree,
 int cramfs_tree_set_data(struct cramfs_tree *tree, uint32_t id,
 			 const void *data, size_t len)
 {
+	char path[CRAMFS_TREE_PATH_MAX];
 	struct cramfs_node *n;
 	uint8_t *copy = NULL;
 
 	if (id >= tree->count)
 		return cramfs_msg_set(&tree->msg, -EINVAL, "no node %u", id);
 	n = &tree->nodes[id];
+	if (cramfs_tree_path(tree, id, path, sizeof(path)))
+		strcpy(path, n->name);
 	if (!S_ISREG(n->mode) && !S_ISLNK(n->mode))
 		return cramfs_msg_set(&tree->msg, -EINVAL,
 				      "%s: only files and symlinks hold data",
-				      n->name);
+				      *path ? path : "/");
 	if (len > CRAMFS_SIZE_MAX)
 		return cramfs_msg_set(&tree->msg, -EFBIG,
 				      "%s: %zu bytes; cramfs limit is %u",
-				      n->name, len, CRAMFS_SIZE_MAX);
+				      path, len, CRAMFS_SIZE_MAX);
 	if (len) {
 		copy = malloc(len);
 		if (!copy)

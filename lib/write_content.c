@@ -89,8 +89,9 @@ int cramfs_content_get(struct cramfs_writer *w, uint32_t id,
 		w->content = buf;
 		w->content_cap = (size_t)n->size;
 	}
+	/* O_NONBLOCK: a FIFO put in the file's place must not block open(). */
 	fd = openat(w->tree->rootfd, w->path,
-		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return cramfs_msg_set(&w->tree->msg, -errno,
 				      "%s: cannot open: %s", w->path,

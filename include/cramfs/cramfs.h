@@ -57,7 +57,8 @@ struct cramfs_attr {
 	uint32_t mode;   /* type and permission bits, as st_mode */
 	uint32_t uid;
 	uint32_t gid;
-	uint64_t size;   /* regular files: byte count; others: ignored */
+	uint64_t size;   /* regular files: checked against the limit; the
+			    content and size come from cramfs_tree_set_data() */
 	uint32_t rdev_major; /* character and block devices */
 	uint32_t rdev_minor;
 };
@@ -81,7 +82,8 @@ CRAMFS_API int cramfs_tree_set_root(struct cramfs_tree *tree,
 
 /*
  * Add one node under directory `parent`. `name` is one path component.
- * Regular files and symlinks get their bytes from cramfs_tree_set_data().
+ * Regular files and symlinks start empty and get their bytes (and so their
+ * size) from cramfs_tree_set_data().
  * Returns -EEXIST for a duplicate name, -EINVAL for a bad name or type.
  */
 CRAMFS_API int cramfs_tree_add(struct cramfs_tree *tree, uint32_t parent,
