@@ -54,7 +54,11 @@ static void skip(struct extract *x, const char *path, const char *why)
 		x->opts->on_skip(x->opts->arg, path, why);
 }
 
-/* Permission bits to apply; set-id bits only go with the recorded owner. */
+/*
+ * Permission bits to apply. Set-id bits only go with the recorded owner:
+ * on a file owned by whoever extracts, they would hand that user's rights
+ * (root's, typically) to whoever wrote the image.
+ */
 static mode_t final_mode(struct extract *x, const struct cramfs_entry *e)
 {
 	mode_t mode = e->inode.mode & 07777;

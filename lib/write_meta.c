@@ -61,7 +61,7 @@ static int encode_super(struct cramfs_writer *w, uint8_t *out)
 	memset(&sb, 0, sizeof(sb));
 	sb.magic = CRAMFS_MAGIC;
 	sb.size = (uint32_t)cramfs_layout_image_size(w->layout);
-	if (w->opts->insert_file)
+	if (w->insert_size)
 		w->flags |= CRAMFS_FLAG_SHIFTED_ROOT_OFFSET;
 	sb.flags = w->flags;
 	memcpy(sb.signature, CRAMFS_SIGNATURE, CRAMFS_SIGNATURE_LEN);

@@ -31,7 +31,8 @@ static const char usage_text[] =
 "General:\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
-"  -v, --verbose           list every file with its size, stored size, method\n"
+"  -v, --verbose           list every file and symlink with content: size,\n"
+"                          bytes stored, method (zlib, raw, hole, dedup)\n"
 "  -q, --quiet             print nothing but errors and warnings\n"
 "  -E, --errors            treat warnings as errors (no image is written)\n"
 "\n"
@@ -116,7 +117,7 @@ static void parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 	int c;
 
 	cramfs_write_opts_init(&o->write);
-	while ((c = getopt_long(argc, argv, "hVvqEb:N:BLl:zxe:n:pi:s",
+	while ((c = getopt_long(argc, argv, ":hVvqEb:N:BLl:zxe:n:pi:s",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -158,9 +159,14 @@ static void parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 		case 'p': o->write.pad = true; break;
 		case 'i': o->write.insert_file = optarg; break;
 		case 's': break;
+		case ':':
+			usage_error("option '%s' requires an argument",
+				    argv[optind - 1]);
 		default:
-			fputs("Try 'mkcramfs --help' for more information.\n", stderr);
-			exit(EXIT_USAGE);
+			/* getopt's own messages would start with the full argv[0]. */
+			if (optopt)
+				usage_error("invalid option -- '%c'", optopt);
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 2)
@@ -186,15 +192,32 @@ static const char *method_name(const struct cramfs_file_report *r, char *buf,
 	return buf;
 }
 
+/* Print a path with control bytes and backslashes as \ooo: one line each. */
+static void print_path(const char *p)
+{
+	for (; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			printf("\\%03o", c);
+		else
+			putchar(c);
+	}
+}
+
 static void print_file(void *arg, const struct cramfs_file_report *r)
 {
 	char method[32];
 
 	(void)arg;
-	printf("%10" PRIu64 " %10" PRIu64 "  %-10s %s", r->size, r->stored,
-	       method_name(r, method, sizeof(method)), r->path);
-	if (r->shared_with)
-		printf(" (= %s)", r->shared_with);
+	printf("%10" PRIu64 " %10" PRIu64 "  %-10s ", r->size, r->stored,
+	       method_name(r, method, sizeof(method)));
+	print_path(r->path);
+	if (r->shared_with) {
+		fputs(" (= ", stdout);
+		print_path(r->shared_with);
+		putchar(')');
+	}
 	putchar('\n');
 }
 
@@ -229,10 +252,6 @@ int main(int argc, char **argv)
 	int err;
 
 	parse_options(argc, argv, &o);
-	if (o.verbose && !o.quiet) {
-		o.write.on_file = print_file;
-		printf("%10s %10s  %-10s %s\n", "size", "stored", "method", "path");
-	}
 	if (cramfs_tree_new(&tree)) {
 		fputs("mkcramfs: out of memory\n", stderr);
 		return EXIT_OPERATIONAL;
@@ -243,6 +262,10 @@ int main(int argc, char **argv)
 		      stderr);
 		cramfs_tree_free(tree);
 		return EXIT_OPERATIONAL;
+	}
+	if (!err && o.verbose && !o.quiet) {
+		o.write.on_file = print_file;
+		printf("%10s %10s  %-10s %s\n", "size", "stored", "method", "path");
 	}
 	if (!err)
 		err = cramfs_write_file(tree, &o.write, o.output, &st);

@@ -1,0 +1,39 @@
+# Front end for CMake: `make demo` and `make check` do all the set-up on a
+# fresh Debian 12 machine (dependencies, configure, build).
+BUILD      ?= build
+BUILD_SAN  ?= build-san
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+DEB_PKGS   := build-essential cmake pkg-config zlib1g-dev libarchive-dev \
+              libcap-dev libcmocka-dev
+# Used by the tests when present: side-by-side checks against util-linux.
+DEB_TEST_PKGS := util-linux util-linux-extra fakeroot
+
+.PHONY: all deps build check demo install clean
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh $(DEB_PKGS) -- $(DEB_TEST_PKGS)
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(BUILD_SAN)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug \
+	      -DCRAMFS_SANITIZE=ON -DCRAMFS_WERROR=ON
+
+check: deps $(BUILD_SAN)/CMakeCache.txt
+	cmake --build $(BUILD_SAN) -j $(JOBS)
+	cd $(BUILD_SAN) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	@sh scripts/demo.sh $(BUILD)
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN) demo
