@@ -140,3 +140,88 @@ void cramfs_encoded_free(struct cramfs_encoded *enc)
 	free(enc->kind);
 	memset(enc, 0, sizeof(*enc));
 }
+
+/* One non-XIP block of a direct encoding, stored 4-byte aligned at *start. */
+static int encode_direct_block(struct cramfs_deflater *d,
+			       const struct cramfs_encode_opts *o,
+			       const uint8_t *src, size_t in, bool last_full,
+			       struct cramfs_encoded *enc, size_t *pos,
+			       size_t *start, enum cramfs_block_kind *kind)
+{
+	size_t out;
+	int err;
+
+	*start = *pos = (*pos + 3u) & ~(size_t)3u;
+	err = deflate_block(d, src, in, enc->buf + *pos + 2u,
+			    enc->bufcap - *pos - 2u, &out);
+	if (err)
+		return err;
+	/* The 16-bit length cannot say 65536 or more: such a block goes raw. */
+	if ((o->raw_blocks && out >= in && !last_full) || out > 0xffffu) {
+		*kind = CRAMFS_BLOCK_RAW;
+		memcpy(enc->buf + *pos, src, in);
+		*pos += in;
+		return 0;
+	}
+	*kind = CRAMFS_BLOCK_ZLIB;
+	cramfs_put16(enc->buf + *pos, (uint16_t)out, o->endian);
+	*pos += 2u + out;
+	return 0;
+}
+
+int cramfs_encode_direct(struct cramfs_deflater *d,
+			 const struct cramfs_encode_opts *o,
+			 const uint8_t *content, size_t size, const uint8_t *xip,
+			 struct cramfs_encoded *enc)
+{
+	uint32_t nblocks = (uint32_t)((size + o->block_size - 1) / o->block_size);
+	size_t bound = deflateBound(&d->zs, o->block_size) + 8u;
+	size_t pos = (size_t)nblocks * 4u;
+	int err;
+
+	err = reserve(enc, pos + (size_t)nblocks * bound + 4u, nblocks);
+	if (err)
+		return err;
+	enc->nblocks = nblocks;
+	memset(enc->count, 0, sizeof(enc->count));
+	memset(enc->buf, 0, pos);
+	for (uint32_t i = 0; i < nblocks; i++) {
+		size_t in = size - (size_t)i * o->block_size;
+		enum cramfs_block_kind kind = CRAMFS_BLOCK_XIP;
+		size_t start = 0;
+
+		if (in > o->block_size)
+			in = o->block_size;
+		if (!xip[i]) {
+			err = encode_direct_block(d, o,
+				content + (size_t)i * o->block_size, in,
+				i + 1 == nblocks && in == o->block_size,
+				enc, &pos, &start, &kind);
+			if (err)
+				return err;
+		}
+		enc->rel_end[i] = (uint32_t)start;
+		enc->kind[i] = (uint8_t)kind;
+		enc->count[kind]++;
+	}
+	enc->len = pos;
+	enc->padded_len = (pos + 3u) & ~(size_t)3u;
+	memset(enc->buf + pos, 0, enc->padded_len - pos);
+	return 0;
+}
+
+void cramfs_encoded_set_table_direct(struct cramfs_encoded *enc,
+				     uint32_t offset, const uint32_t *xip_addr,
+				     enum cramfs_endian e)
+{
+	for (uint32_t i = 0; i < enc->nblocks; i++) {
+		uint32_t addr = enc->kind[i] == CRAMFS_BLOCK_XIP ? xip_addr[i] :
+				offset + enc->rel_end[i];
+		uint32_t ptr = addr >> CRAMFS_BLK_DIRECT_PTR_SHIFT |
+			       CRAMFS_BLK_FLAG_DIRECT_PTR;
+
+		if (enc->kind[i] != CRAMFS_BLOCK_ZLIB)
+			ptr |= CRAMFS_BLK_FLAG_UNCOMPRESSED;
+		cramfs_put32(enc->buf + (size_t)i * 4u, ptr, e);
+	}
+}

@@ -19,6 +19,7 @@ struct cramfs_encode_opts {
 	uint32_t block_size;
 	bool holes;       /* all-zero blocks become empty blocks */
 	bool raw_blocks;  /* keep a block raw when zlib does not shrink it */
+	enum cramfs_endian endian; /* of the 16-bit lengths of direct blocks */
 };
 
 /*
@@ -35,8 +36,27 @@ struct cramfs_encoded {
 	uint32_t *rel_end;
 	uint8_t *kind;     /* enum cramfs_block_kind per block */
 	size_t blockcap;
-	uint32_t count[3]; /* blocks per enum cramfs_block_kind */
+	uint32_t count[CRAMFS_BLOCK_KINDS]; /* blocks per kind */
 };
+
+/*
+ * Encoding for a file with XIP blocks: every pointer is direct, so blocks
+ * may live anywhere. Blocks with xip[i] set are left out (kind
+ * CRAMFS_BLOCK_XIP: the writer puts them in the XIP region); the others are
+ * stored 4-byte aligned after the table, as a 16-bit length and a zlib
+ * stream, or raw when allowed and smaller. rel_end[i] is then the START of
+ * block i counted from the table. A raw last block is avoided when the file
+ * size is a multiple of the block size: stock kernels read it as zeros.
+ */
+int cramfs_encode_direct(struct cramfs_deflater *d,
+			 const struct cramfs_encode_opts *o,
+			 const uint8_t *content, size_t size, const uint8_t *xip,
+			 struct cramfs_encoded *enc);
+
+/* Fill the table of a direct encoding; xip_addr[i] holds XIP block starts. */
+void cramfs_encoded_set_table_direct(struct cramfs_encoded *enc,
+				     uint32_t offset, const uint32_t *xip_addr,
+				     enum cramfs_endian e);
 
 int cramfs_deflater_init(struct cramfs_deflater *d, int level);
 void cramfs_deflater_end(struct cramfs_deflater *d);

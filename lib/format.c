@@ -44,6 +44,17 @@ uint16_t cramfs_get16(const uint8_t *p, enum cramfs_endian e)
 	return (uint16_t)(p[1] << 8 | p[0]);
 }
 
+void cramfs_put16(uint8_t *p, uint16_t v, enum cramfs_endian e)
+{
+	if (cramfs_endian_resolve(e) == CRAMFS_ENDIAN_BIG) {
+		p[0] = (uint8_t)(v >> 8);
+		p[1] = (uint8_t)v;
+	} else {
+		p[0] = (uint8_t)v;
+		p[1] = (uint8_t)(v >> 8);
+	}
+}
+
 void cramfs_put32(uint8_t *p, uint32_t v, enum cramfs_endian e)
 {
 	if (cramfs_endian_resolve(e) == CRAMFS_ENDIAN_BIG) {

@@ -191,6 +191,40 @@ int cramfs_layout_place(struct cramfs_layout *l, const struct cramfs_tree *tree,
 	return 0;
 }
 
+int cramfs_layout_plan_xip(struct cramfs_layout *l,
+			   const struct cramfs_tree *tree,
+			   struct cramfs_xip_run *runs, size_t nruns,
+			   uint32_t align, struct cramfs_msg *msg)
+{
+	uint64_t pos;
+
+	free(l->xip_runs);
+	l->xip_runs = runs;
+	l->nxip_runs = nruns;
+	if (!nruns)
+		return 0;
+	pos = cramfs_align_up(l->meta_end, align);
+	l->xip_start = (uint32_t)pos;
+	for (size_t i = 0; i < nruns; i++) {
+		struct cramfs_xip_run *r = &runs[i];
+		uint64_t len = (uint64_t)r->nblocks * l->block_size;
+
+		if (r->tail && align < l->block_size)
+			len -= l->block_size - r->tail;
+		/* Direct pointers hold 30 bits of 4-byte units; data follows. */
+		if (pos + len >= CRAMFS_OFFSET_LIMIT)
+			return path_error(tree, r->node, msg, -EFBIG,
+					  "XIP blocks would end at byte",
+					  pos + len, CRAMFS_OFFSET_LIMIT);
+		r->addr = (uint32_t)pos;
+		r->reserved = (uint32_t)len;
+		pos = cramfs_align_up(pos + len, align);
+	}
+	l->xip_end = (uint32_t)pos;
+	l->data_end = pos;
+	return 0;
+}
+
 void cramfs_layout_share(struct cramfs_layout *l, uint32_t id, uint32_t from)
 {
 	l->data_offset[id] = l->data_offset[from];
@@ -210,5 +244,6 @@ void cramfs_layout_free(struct cramfs_layout *l)
 	free(l->dir_size);
 	free(l->data_offset);
 	free(l->data_order);
+	free(l->xip_runs);
 	free(l);
 }

@@ -18,6 +18,17 @@ struct cramfs_layout_opts {
 	uint32_t insert_len;  /* bytes of the -i file (0: none) */
 };
 
+/* A run of a file's blocks mapped in place: contiguous, uncompressed. */
+struct cramfs_xip_run {
+	uint32_t node;
+	uint32_t first_block;
+	uint32_t nblocks;
+	uint32_t tail;        /* bytes of the last block when it ends the file
+				 short of a whole block, else 0 */
+	uint32_t addr;        /* image offset of the first block */
+	uint32_t reserved;    /* bytes the run takes in the XIP region */
+};
+
 struct cramfs_layout {
 	uint32_t block_size;
 	uint32_t super_offset;  /* 0, or 512 with the pad */
@@ -33,12 +44,29 @@ struct cramfs_layout {
 	uint32_t *data_offset;  /* per file or symlink: its block table */
 	uint32_t *data_order;   /* nodes with data, in image order */
 	size_t ndata;
+	uint32_t xip_start;     /* XIP region: after the metadata, aligned */
+	uint32_t xip_end;       /* = where file data starts */
+	struct cramfs_xip_run *xip_runs; /* in data order */
+	size_t nxip_runs;
 };
 
 /* Plan the metadata and the data order. Errors name the path and limit. */
 int cramfs_layout_plan(const struct cramfs_tree *tree,
 		       const struct cramfs_layout_opts *opts,
 		       struct cramfs_layout **out, struct cramfs_msg *msg);
+
+/*
+ * Give each requested run (in data order, `tail` and blocks filled in) its
+ * place in the XIP region, which starts at the metadata's end rounded up to
+ * `align` (the page size, or 8 for no-MMU targets). With page alignment
+ * every run takes whole pages: the bytes after a file's end stay zero, so
+ * the kernel maps the last page too. File data follows the region.
+ * Takes ownership of `runs`.
+ */
+int cramfs_layout_plan_xip(struct cramfs_layout *l,
+			   const struct cramfs_tree *tree,
+			   struct cramfs_xip_run *runs, size_t nruns,
+			   uint32_t align, struct cramfs_msg *msg);
 
 /* Place `stored_len` bytes of node `id`'s data after the data placed so far. */
 int cramfs_layout_place(struct cramfs_layout *l, const struct cramfs_tree *tree,

@@ -30,6 +30,7 @@ struct cramfs_node {
 	uint8_t *data;       /* CRAMFS_SRC_MEMORY */
 	uint64_t dev;        /* CRAMFS_SRC_FILE and directories: identity */
 	uint64_t ino;
+	uint32_t nlink;      /* CRAMFS_SRC_FILE: links to the same inode */
 };
 
 struct cramfs_tree {

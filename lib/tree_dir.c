@@ -107,6 +107,7 @@ static int add_entry(struct scan *s, int dirfd, uint32_t parent,
 	n = &s->tree->nodes[id];
 	n->dev = (uint64_t)st.st_dev;
 	n->ino = (uint64_t)st.st_ino;
+	n->nlink = (uint32_t)st.st_nlink;
 	if (S_ISLNK(st.st_mode))
 		return read_symlink(s, dirfd, name, &st, id);
 	if (S_ISREG(st.st_mode) && st.st_size > 0)

@@ -43,6 +43,11 @@ static int check_opts(struct cramfs_tree *tree,
 		return cramfs_msg_set(&tree->msg, -ENAMETOOLONG,
 				      "volume name \"%s\" is %zu bytes; cramfs limit is %u",
 				      o->name, strlen(o->name), CRAMFS_NAME_LEN);
+	if (o->xip_align && (o->xip_align < 4 || o->xip_align > b ||
+			     (o->xip_align & (o->xip_align - 1))))
+		return cramfs_msg_set(&tree->msg, -EINVAL,
+				      "XIP alignment %u: must be a power of two from 4 to the block size",
+				      o->xip_align);
 	if (o->endian != CRAMFS_ENDIAN_HOST && o->endian != CRAMFS_ENDIAN_LITTLE &&
 	    o->endian != CRAMFS_ENDIAN_BIG)
 		return cramfs_msg_set(&tree->msg, -EINVAL, "unknown byte order");
@@ -71,8 +76,7 @@ int cramfs_pwrite_all(struct cramfs_writer *w, const void *buf, size_t len,
 	return 0;
 }
 
-/* Append to the data region, which is written strictly in order. */
-static int emit_data(struct cramfs_writer *w, const void *buf, size_t len)
+int cramfs_emit_data(struct cramfs_writer *w, const void *buf, size_t len)
 {
 	int err = cramfs_pwrite_all(w, buf, len, w->data_pos);
 
@@ -91,9 +95,17 @@ static int write_file_data(struct cramfs_writer *w, uint32_t id)
 	uint32_t shared;
 	int err;
 
+	if (w->xip_share && w->xip_share[id] != CRAMFS_DEDUP_NONE) {
+		cramfs_layout_share(w->layout, id, w->xip_share[id]);
+		if (cramfs_tree_path(w->tree, id, w->path, sizeof(w->path)))
+			return -ENAMETOOLONG;
+		return cramfs_report_file(w, id, w->xip_share[id], 0);
+	}
 	err = cramfs_content_get(w, id, &content);
 	if (err)
 		return err;
+	if (cramfs_xip_has_runs(w, id))
+		return cramfs_write_xip_file(w, id, content);
 	key = (struct cramfs_dedup_key){
 		.crc = (uint32_t)crc32(0, content, (uInt)n->size),
 		.size = (uint32_t)n->size, .mode = n->mode,
@@ -107,14 +119,15 @@ static int write_file_data(struct cramfs_writer *w, uint32_t id)
 		return err;
 	if (shared != CRAMFS_DEDUP_NONE) {
 		cramfs_layout_share(w->layout, id, w->dedup.entries[shared].node);
-		return cramfs_report_file(w, id, w->dedup.entries[shared].node);
+		return cramfs_report_file(w, id, w->dedup.entries[shared].node, 0);
 	}
+	w->sim_pos = cramfs_align_up(w->sim_pos + w->enc.len, 4);
 	err = cramfs_layout_place(w->layout, w->tree, id, w->enc.len,
 				  &w->tree->msg);
 	if (err)
 		return err;
 	cramfs_encoded_set_table(&w->enc, w->layout->data_offset[id], w->endian);
-	err = emit_data(w, w->enc.buf, w->enc.padded_len);
+	err = cramfs_emit_data(w, w->enc.buf, w->enc.padded_len);
 	if (err)
 		return err;
 	w->blocks += w->enc.nblocks;
@@ -128,7 +141,7 @@ static int write_file_data(struct cramfs_writer *w, uint32_t id)
 	});
 	if (err)
 		return err;
-	return cramfs_report_file(w, id, CRAMFS_DEDUP_NONE);
+	return cramfs_report_file(w, id, CRAMFS_DEDUP_NONE, 0);
 }
 
 static int write_all_data(struct cramfs_writer *w)
@@ -137,16 +150,26 @@ static int write_all_data(struct cramfs_writer *w)
 	uint64_t end;
 	int err;
 
-	w->data_pos = w->layout->meta_end;
-	w->data_crc = crc32(0, NULL, 0);
+	size_t warnings = w->tree->warnings.count;
+
+	w->data_pos = w->layout->xip_end ? w->layout->xip_end :
+					   w->layout->meta_end;
+	w->data_crc = (uint32_t)crc32(0, NULL, 0);
+	w->xip_pos = w->sim_pos = w->layout->meta_end;
+	w->xip_crc = (uint32_t)crc32(0, NULL, 0);
 	for (size_t i = 0; i < w->layout->ndata; i++) {
 		err = write_file_data(w, w->layout->data_order[i]);
 		if (err)
 			return err;
 	}
+	if (w->layout->xip_end && (err = cramfs_xip_finish(w)))
+		return err;
+	if (w->opts->warnings_fatal && w->tree->warnings.count > warnings)
+		return cramfs_msg_set(&w->tree->msg, -EINVAL,
+				      "warnings are errors: no image written");
 	/* Zero-fill to the block size: the target may hold old bytes. */
 	end = cramfs_layout_image_size(w->layout);
-	return emit_data(w, zeros, (size_t)(end - w->data_pos));
+	return cramfs_emit_data(w, zeros, (size_t)(end - w->data_pos));
 }
 
 static int writer_init(struct cramfs_writer *w, struct cramfs_tree *tree,
@@ -165,7 +188,7 @@ static int writer_init(struct cramfs_writer *w, struct cramfs_tree *tree,
 	w->flags = CRAMFS_FLAG_FSID_VERSION_2 | CRAMFS_FLAG_SORTED_DIRS;
 	w->enc_opts = (struct cramfs_encode_opts){
 		.block_size = o->block_size, .holes = o->holes,
-		.raw_blocks = o->raw_blocks,
+		.raw_blocks = o->raw_blocks, .endian = w->endian,
 	};
 	err = cramfs_insert_open(w, &lo.insert_len);
 	if (err)
@@ -175,7 +198,8 @@ static int writer_init(struct cramfs_writer *w, struct cramfs_tree *tree,
 		return cramfs_msg_set(&tree->msg, err, "cannot set up zlib: %s",
 				      cramfs_strerror(err));
 	cramfs_tree_sort(tree);
-	return cramfs_layout_plan(tree, &lo, &w->layout, &tree->msg);
+	err = cramfs_layout_plan(tree, &lo, &w->layout, &tree->msg);
+	return err ? err : cramfs_xip_select(w);
 }
 
 static void writer_fini(struct cramfs_writer *w)
@@ -187,6 +211,11 @@ static void writer_fini(struct cramfs_writer *w)
 	cramfs_dedup_free(&w->dedup);
 	cramfs_layout_free(w->layout);
 	free(w->content);
+	free(w->xip_runs);
+	free(w->xip_share);
+	free(w->xip_note);
+	free(w->xip_mask);
+	free(w->xip_addr);
 }
 
 static void fill_stats(const struct cramfs_writer *w,
@@ -200,9 +229,15 @@ static void fill_stats(const struct cramfs_writer *w,
 	st->crc = w->crc;
 	st->flags = w->flags;
 	st->data_bytes = w->data_bytes;
-	st->data_stored = w->layout->data_end - w->layout->meta_end;
 	st->dedup_files = w->dedup_files;
 	st->dedup_saved = w->dedup_saved;
+	st->xip_files = w->xip_files;
+	st->xip_blocks = w->xip_blocks;
+	st->xip_padding = w->xip_padding;
+	if (w->layout->xip_end)
+		st->xip_padding += w->layout->xip_start - w->layout->meta_end;
+	st->xip_inline_padding = w->sim_padding;
+	st->data_stored = w->layout->data_end - w->layout->meta_end;
 }
 
 int cramfs_write_fd(struct cramfs_tree *tree,

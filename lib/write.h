@@ -3,6 +3,7 @@
 #ifndef CRAMFS_WRITE_H
 #define CRAMFS_WRITE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "compress.h"
@@ -32,12 +33,31 @@ struct cramfs_writer {
 	uint64_t data_bytes;
 	uint32_t dedup_files;
 	uint64_t dedup_saved;
+	/* XIP (lib/xip_select.c, lib/write_xip.c) */
+	struct cramfs_xip_run *xip_runs; /* selection, handed to the layout */
+	size_t xip_cap;
+	size_t nxip_runs;
+	uint32_t *xip_share;     /* per node: XIP hard link to share, or NONE */
+	const char **xip_note;   /* per node: why not (fully) XIP, or NULL */
+	size_t xip_cursor;       /* next layout run to write */
+	uint64_t xip_pos;        /* next byte of the XIP region */
+	uint32_t xip_crc;        /* crc32 of the XIP region so far */
+	uint8_t *xip_mask;       /* per block of the current file */
+	uint32_t *xip_addr;
+	size_t xip_blockcap;
+	uint32_t xip_files;
+	uint32_t xip_blocks;
+	uint64_t xip_padding;
+	uint64_t sim_pos;        /* cramfs-tools' inline layout, simulated */
+	uint64_t sim_padding;
 	char path[CRAMFS_TREE_PATH_MAX];
 	char other_path[CRAMFS_TREE_PATH_MAX];
 };
 
 int cramfs_pwrite_all(struct cramfs_writer *w, const void *buf, size_t len,
 		      uint64_t offset);
+/* Append to the file data region, which is written strictly in order. */
+int cramfs_emit_data(struct cramfs_writer *w, const void *buf, size_t len);
 
 /* lib/write_content.c: the bytes of a file or symlink, read exactly once. */
 int cramfs_content_get(struct cramfs_writer *w, uint32_t id,
@@ -54,10 +74,25 @@ int cramfs_insert_copy(struct cramfs_writer *w, uint32_t *crc);
 int cramfs_dedup_match(struct cramfs_writer *w,
 		       const struct cramfs_dedup_key *key, uint32_t *entry);
 
+/* lib/xip_select.c: choose XIP runs and plan the XIP region. */
+int cramfs_xip_select(struct cramfs_writer *w);
+
+/* lib/write_xip.c */
+bool cramfs_xip_has_runs(const struct cramfs_writer *w, uint32_t id);
+int cramfs_write_xip_file(struct cramfs_writer *w, uint32_t id,
+			  const uint8_t *content);
+/* Zero-fill the rest of the XIP region once every file is written. */
+int cramfs_xip_finish(struct cramfs_writer *w);
+/* Account a file's blocks in the simulated cramfs-tools layout. */
+void cramfs_xip_simulate_inline(struct cramfs_writer *w, uint32_t id);
+
 /* lib/write_meta.c */
 int cramfs_write_metadata(struct cramfs_writer *w);
-/* Tell the caller about a stored file; `shared_from` is a node id or NONE. */
+/*
+ * Tell the caller about a stored file; `shared_from` is a node id or NONE,
+ * `xip_padding` the zero bytes its XIP runs added.
+ */
 int cramfs_report_file(struct cramfs_writer *w, uint32_t id,
-		       uint32_t shared_from);
+		       uint32_t shared_from, uint64_t xip_padding);
 
 #endif /* CRAMFS_WRITE_H */

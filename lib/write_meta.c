@@ -81,7 +81,8 @@ int cramfs_write_metadata(struct cramfs_writer *w)
 {
 	const struct cramfs_layout *l = w->layout;
 	size_t meta_len = l->meta_end - l->meta_start;
-	uint64_t data_len = cramfs_layout_image_size(l) - l->meta_end;
+	uint64_t data_start = l->xip_end ? l->xip_end : l->meta_end;
+	uint64_t data_len = cramfs_layout_image_size(l) - data_start;
 	uint8_t super[CRAMFS_SUPER_SIZE];
 	uint8_t *meta = calloc(1, meta_len ? meta_len : 1);
 	uint32_t crc;
@@ -101,6 +102,9 @@ int cramfs_write_metadata(struct cramfs_writer *w)
 	free(meta);
 	if (err)
 		return err;
+	if (l->xip_end)
+		crc = (uint32_t)crc32_combine(crc, w->xip_crc,
+					      (z_off_t)(l->xip_end - l->meta_end));
 	crc = (uint32_t)crc32_combine(crc, w->data_crc, (z_off_t)data_len);
 	w->crc = crc;
 	cramfs_put32(super + CRAMFS_SUPER_CRC_OFFSET, crc, w->endian);
@@ -115,7 +119,7 @@ int cramfs_write_metadata(struct cramfs_writer *w)
 }
 
 int cramfs_report_file(struct cramfs_writer *w, uint32_t id,
-		       uint32_t shared_from)
+		       uint32_t shared_from, uint64_t xip_padding)
 {
 	const struct cramfs_node *n = &w->tree->nodes[id];
 	struct cramfs_file_report r;
@@ -133,9 +137,13 @@ int cramfs_report_file(struct cramfs_writer *w, uint32_t id,
 		r.shared_with = w->other_path;
 	} else {
 		w->data_bytes += n->size;
-		r.stored = w->enc.len;
+		r.stored = w->enc.len + (uint64_t)w->enc.count[CRAMFS_BLOCK_XIP] *
+			   w->opts->block_size;
 		memcpy(r.blocks, w->enc.count, sizeof(r.blocks));
+		r.xip_padding = xip_padding;
 	}
+	if (w->xip_note)
+		r.xip_note = w->xip_note[id];
 	if (w->opts->on_file)
 		w->opts->on_file(w->opts->arg, &r);
 	return 0;

@@ -113,6 +113,8 @@ enum cramfs_block_kind {
 	CRAMFS_BLOCK_ZLIB = 0,   /* compressed zlib stream */
 	CRAMFS_BLOCK_RAW,        /* stored uncompressed (extended pointer) */
 	CRAMFS_BLOCK_HOLE,       /* all zero, stored as an empty block */
+	CRAMFS_BLOCK_XIP,        /* uncompressed, direct, mapped in place */
+	CRAMFS_BLOCK_KINDS
 };
 
 /* One line of mkcramfs -v: what happened to a file or symlink. */
@@ -120,9 +122,19 @@ struct cramfs_file_report {
 	const char *path;        /* inside the image, no leading '/' */
 	uint32_t mode;
 	uint64_t size;           /* bytes of content */
-	uint64_t stored;         /* bytes of block table and blocks written */
-	uint32_t blocks[3];      /* count per enum cramfs_block_kind */
+	uint64_t stored;         /* bytes of block table and blocks written,
+				    XIP blocks included */
+	uint32_t blocks[CRAMFS_BLOCK_KINDS]; /* count per kind */
+	uint64_t xip_padding;    /* zero bytes after the file's XIP blocks */
+	const char *xip_note;    /* why a candidate was not (fully) XIP, or NULL */
 	const char *shared_with; /* non-NULL: data shared with this file */
+};
+
+/* Which files get blocks that the kernel maps in place (execute in place). */
+enum cramfs_xip_mode {
+	CRAMFS_XIP_NONE = 0,
+	CRAMFS_XIP_ELF,          /* read-only PT_LOAD segments of ELF files */
+	CRAMFS_XIP_ALL,          /* every regular file, whole */
 };
 
 struct cramfs_write_opts {
@@ -135,6 +147,26 @@ struct cramfs_write_opts {
 	bool raw_blocks;         /* store a block raw when zlib does not shrink it */
 	int level;               /* zlib level 0..9 */
 	const char *insert_file; /* -i: file placed after the superblock */
+	enum cramfs_xip_mode xip;
+	/*
+	 * Alignment of XIP runs: 0 = the block size (MMU kernels map pages),
+	 * or 8 (no-MMU kernels point into the flash). Power of two, >= 4.
+	 */
+	uint32_t xip_align;
+	/* Shell patterns (fnmatch, FNM_PATHNAME) of image paths without the
+	 * leading '/': a pattern without '/' matches the file name alone. */
+	const char *const *xip_include; /* whole file XIP, whatever its type */
+	size_t xip_include_count;
+	const char *const *xip_exclude; /* never XIP */
+	size_t xip_exclude_count;
+	/*
+	 * Map the last block of a file whose size is a multiple of the block
+	 * size too. Stock kernels (up to at least 6.12) read such a block as
+	 * zeros through read(), so by default it is stored compressed and
+	 * only the pages before it map in place.
+	 */
+	bool xip_map_last_page;
+	bool warnings_fatal;     /* a warning while writing fails the write */
 	/* Called once per stored file or symlink, in image order. */
 	void (*on_file)(void *arg, const struct cramfs_file_report *report);
 	void *arg;
@@ -151,6 +183,12 @@ struct cramfs_write_stats {
 	uint64_t data_stored;    /* block tables and blocks */
 	uint32_t dedup_files;    /* files that share another file's data */
 	uint64_t dedup_saved;    /* content bytes not stored thanks to that */
+	uint32_t xip_files;      /* files with blocks mapped in place */
+	uint32_t xip_blocks;     /* blocks (pages) mapped in place, each once */
+	uint64_t xip_padding;    /* zero bytes the XIP layout added in all */
+	/* What cramfs-tools' inline layout (pad before every run) would add,
+	 * computed on the same blocks, for comparison. */
+	uint64_t xip_inline_padding;
 };
 
 /* Defaults: 4096-byte blocks, host byte order, zlib level 6 (util-linux). */
@@ -239,6 +277,39 @@ typedef int (*cramfs_sink_fn)(void *arg, const void *buf, size_t len);
 CRAMFS_API int cramfs_image_read_data(struct cramfs_image *img,
 				      const struct cramfs_entry *entry,
 				      cramfs_sink_fn sink, void *arg);
+
+/*
+ * How the kernel (fs/cramfs/inode.c, CONFIG_CRAMFS_MTD) would map a regular
+ * file in place with pages of `page_size` bytes (= the image's block
+ * size). A page is mappable when its block pointer is DIRECT|UNCOMPRESSED,
+ * its address is page aligned (the image is assumed page aligned in flash)
+ * and, for a last page that the file fills only in part, the rest of that
+ * page is zero.
+ */
+enum cramfs_xip_state {
+	CRAMFS_XIP_STATE_NONE = 0,  /* no page can be mapped in place */
+	CRAMFS_XIP_STATE_PARTLY,
+	CRAMFS_XIP_STATE_FULLY,     /* every page */
+};
+
+struct cramfs_xip_audit {
+	uint32_t pages;            /* pages of the file */
+	uint32_t mappable_pages;   /* pages a mapping that covers them maps direct */
+	uint32_t mapped_from_start;/* pages a read-only mapping of the whole file
+				      from offset 0 gets direct (one run) */
+	uint32_t runs;             /* runs of physically contiguous mappable pages */
+	uint32_t misaligned;       /* direct raw blocks that are not page aligned */
+	bool last_page_shared;     /* the last page holds other data: not mapped */
+	bool read_bug;             /* direct raw last block of a file whose size is
+				      a page multiple: stock read() gives zeros */
+	enum cramfs_xip_state state;
+};
+
+/* Audit one regular file; CRAMFS_ECORRUPT for pointers outside the image. */
+CRAMFS_API int cramfs_image_xip_audit(struct cramfs_image *img,
+				      const struct cramfs_entry *entry,
+				      uint32_t page_size,
+				      struct cramfs_xip_audit *audit);
 
 /* ------------------------------------------------------------------ */
 /* Verifying an image.                                                  */

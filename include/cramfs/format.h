@@ -121,6 +121,7 @@ CRAMFS_API enum cramfs_endian cramfs_endian_resolve(enum cramfs_endian e);
 CRAMFS_API uint32_t cramfs_get32(const uint8_t *p, enum cramfs_endian e);
 CRAMFS_API void cramfs_put32(uint8_t *p, uint32_t v, enum cramfs_endian e);
 CRAMFS_API uint16_t cramfs_get16(const uint8_t *p, enum cramfs_endian e);
+CRAMFS_API void cramfs_put16(uint8_t *p, uint16_t v, enum cramfs_endian e);
 
 /*
  * Encode fails with -ERANGE when a field does not fit its width; decode

@@ -55,8 +55,16 @@ run "$MKCRAMFS" --bogus in out.img
 expect_usage_error "unrecognized option '--bogus'"
 run "$MKCRAMFS" -Q in out.img
 expect_usage_error "invalid option -- 'Q'"
-run "$MKCRAMFS" -X in out.img
-expect_usage_error "invalid option -- 'X'"
+run "$MKCRAMFS" -D table in out.img
+expect_usage_error "invalid option -- 'D'"
+run "$MKCRAMFS" --xip=sometimes in out.img
+expect_usage_error "invalid XIP mode 'sometimes'"
+run "$MKCRAMFS" --xip-align=dword in out.img
+expect_usage_error "invalid XIP alignment 'dword'"
+run "$MKCRAMFS" --report-format=xml in out.img
+expect_usage_error "invalid report format 'xml'"
+run "$MKCRAMFS" --xip-list=/nonexistent/list in out.img
+expect_usage_error "/nonexistent/list"
 
 # Operands: exactly a DIRECTORY and an IMAGE.
 run "$MKCRAMFS"

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* mkcramfs front end: options, reporting. */
+#ifndef MKCRAMFS_H
+#define MKCRAMFS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cramfs/cramfs.h"
+
+/* mkfs(8) exit codes, as util-linux uses them. */
+enum { EXIT_OK = 0, EXIT_OPERATIONAL = 8, EXIT_USAGE = 16 };
+
+struct mkcramfs_patterns {
+	char **items;
+	size_t count;
+	size_t cap;
+};
+
+struct mkcramfs_opts {
+	struct cramfs_write_opts write;
+	const char *input;
+	const char *output;
+	bool verbose;
+	bool quiet;
+	const char *report_path;  /* NULL: no report; "-": standard output */
+	bool report_json;
+	struct mkcramfs_patterns xip_include;
+	struct mkcramfs_patterns xip_exclude;
+};
+
+/* options.c: exits with EXIT_USAGE (or EXIT_OK for --help) by itself. */
+void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o);
+void mkcramfs_free_options(struct mkcramfs_opts *o);
+
+/* report.c */
+struct mkcramfs_report;
+int mkcramfs_report_open(const struct mkcramfs_opts *o,
+			 struct mkcramfs_report **out);
+/* cramfs_write_opts.on_file: the -v line and the report row. */
+void mkcramfs_report_file(void *arg, const struct cramfs_file_report *r);
+/* Totals; `ok` false removes a report file (no partial output). */
+int mkcramfs_report_close(struct mkcramfs_report *rep,
+			  const struct cramfs_write_stats *st, bool ok);
+void mkcramfs_print_summary(const struct mkcramfs_opts *o,
+			    const struct cramfs_write_stats *st);
+/* Print warnings from index `from` on; returns the new count. */
+size_t mkcramfs_print_warnings(const struct cramfs_tree *tree, size_t from);
+
+#endif /* MKCRAMFS_H */

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* mkcramfs option parsing: one place that validates every option. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mkcramfs.h"
+
+enum {
+	OPT_XIP = 0x100,
+	OPT_XIP_ALIGN,
+	OPT_XIP_LIST,
+	OPT_NO_XIP_LIST,
+	OPT_XIP_MAP_LAST_PAGE,
+	OPT_REPORT,
+	OPT_REPORT_FORMAT,
+};
+
+static const char usage_text[] =
+"Usage: mkcramfs [options] DIRECTORY IMAGE\n"
+"Build a cramfs image of DIRECTORY.\n"
+"\n"
+"General:\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"  -v, --verbose           list every file and symlink with content: size,\n"
+"                          bytes stored, method (zlib, raw, hole, xip, dedup)\n"
+"  -q, --quiet             print nothing but errors and warnings\n"
+"  -E, --errors            treat warnings as errors (no image is written)\n"
+"      --report[=FILE]     per-file XIP and storage report (default: stdout)\n"
+"      --report-format=F   text (default) or json\n"
+"\n"
+"Layout:\n"
+"  -b, --block-size=SIZE   block size = target page size: 4096 (default),\n"
+"                          16384 or 65536\n"
+"  -N, --endian=ORDER      byte order: big, little or host (default)\n"
+"  -B                      big endian (same as -N big)\n"
+"  -L                      little endian (same as -N little)\n"
+"  -l, --level=N           zlib compression level 0-9 (default 6)\n"
+"  -z, --holes             store all-zero blocks as holes (kernel >= 2.3.39)\n"
+"  -x, --raw-blocks        store a block uncompressed when zlib does not\n"
+"                          shrink it (extended pointers, kernel >= 4.15)\n"
+"\n"
+"Execute in place (kernel >= 4.15 with CONFIG_CRAMFS_MTD):\n"
+"  -X                      XIP for the read-only segments of ELF files;\n"
+"                          once: no-MMU alignment, twice (-X -X): MMU pages\n"
+"      --xip=MODE          elf (as -X -X), all (every regular file) or none\n"
+"      --xip-align=A       page (default) or word (8 bytes, no-MMU)\n"
+"      --xip-list=FILE     paths or patterns (one per line) to map whole\n"
+"      --no-xip-list=FILE  paths or patterns never to map\n"
+"      --xip-map-last-page map the last page of page-multiple files too\n"
+"                          (needs a kernel with the read() fix)\n"
+"\n"
+"Superblock:\n"
+"  -e, --edition=N         edition number (part of the fsid)\n"
+"  -n, --name=NAME         volume name, at most 16 bytes (default Compressed)\n"
+"  -p, --pad               put 512 zero bytes before the superblock\n"
+"  -i, --image=FILE        insert FILE after the superblock (kernel >= 2.4.0)\n"
+"  -s                      sort directory entries (always done; accepted for\n"
+"                          compatibility)\n"
+"\n"
+"Exit status: 0 success, 8 operational error, 16 usage error.\n";
+
+static void __attribute__((format(printf, 1, 2), noreturn))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mkcramfs: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'mkcramfs --help' for more information.\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+static uint32_t parse_u32(const char *s, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || v > UINT32_MAX || *s == '-')
+		usage_error("invalid %s '%s'", what, s);
+	return (uint32_t)v;
+}
+
+static void parse_endian(struct mkcramfs_opts *o, const char *s)
+{
+	if (!strcmp(s, "big"))
+		o->write.endian = CRAMFS_ENDIAN_BIG;
+	else if (!strcmp(s, "little"))
+		o->write.endian = CRAMFS_ENDIAN_LITTLE;
+	else if (!strcmp(s, "host"))
+		o->write.endian = CRAMFS_ENDIAN_HOST;
+	else
+		usage_error("invalid byte order '%s': use big, little or host", s);
+}
+
+static void add_pattern(struct mkcramfs_patterns *p, const char *line,
+			size_t len)
+{
+	if (p->count == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		char **n = realloc(p->items, cap * sizeof(*n));
+
+		if (!n)
+			usage_error("out of memory");
+		p->items = n;
+		p->cap = cap;
+	}
+	p->items[p->count] = strndup(line, len);
+	if (!p->items[p->count++])
+		usage_error("out of memory");
+}
+
+/* One path or pattern per line; blank lines and '#' comments skipped. */
+static void read_patterns(struct mkcramfs_patterns *p, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		usage_error("%s: %s", path, strerror(errno));
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		char *s = line;
+
+		while (n > 0 && strchr(" \t\r\n", s[n - 1]))
+			n--;
+		while (n > 0 && (*s == ' ' || *s == '\t')) {
+			s++;
+			n--;
+		}
+		if (n > 0 && *s != '#')
+			add_pattern(p, s, (size_t)n);
+	}
+	free(line);
+	fclose(f);
+}
+
+static void parse_xip_mode(struct mkcramfs_opts *o, const char *s)
+{
+	if (!strcmp(s, "elf"))
+		o->write.xip = CRAMFS_XIP_ELF;
+	else if (!strcmp(s, "all"))
+		o->write.xip = CRAMFS_XIP_ALL;
+	else if (!strcmp(s, "none"))
+		o->write.xip = CRAMFS_XIP_NONE;
+	else
+		usage_error("invalid XIP mode '%s': use elf, all or none", s);
+}
+
+static void parse_long(struct mkcramfs_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_XIP: parse_xip_mode(o, arg); break;
+	case OPT_XIP_ALIGN:
+		if (strcmp(arg, "page") && strcmp(arg, "word"))
+			usage_error("invalid XIP alignment '%s': use page or word", arg);
+		o->write.xip_align = !strcmp(arg, "word") ? 8 : 0;
+		break;
+	case OPT_XIP_LIST: read_patterns(&o->xip_include, arg); break;
+	case OPT_NO_XIP_LIST: read_patterns(&o->xip_exclude, arg); break;
+	case OPT_XIP_MAP_LAST_PAGE: o->write.xip_map_last_page = true; break;
+	case OPT_REPORT: o->report_path = arg ? arg : "-"; break;
+	case OPT_REPORT_FORMAT:
+		if (strcmp(arg, "text") && strcmp(arg, "json"))
+			usage_error("invalid report format '%s': use text or json", arg);
+		o->report_json = !strcmp(arg, "json");
+		break;
+	}
+}
+
+static void parse_short(struct mkcramfs_opts *o, int c, const char *arg,
+			unsigned int *xip_count)
+{
+	uint32_t b;
+
+	switch (c) {
+	case 'b':
+		b = parse_u32(arg, "block size");
+		if (b != 4096 && b != 16384 && b != 65536)
+			usage_error("invalid block size '%s': use 4096, 16384 or 65536", arg);
+		o->write.block_size = b;
+		break;
+	case 'N': parse_endian(o, arg); break;
+	case 'B': o->write.endian = CRAMFS_ENDIAN_BIG; break;
+	case 'L': o->write.endian = CRAMFS_ENDIAN_LITTLE; break;
+	case 'l':
+		o->write.level = (int)parse_u32(arg, "level");
+		if (o->write.level > 9)
+			usage_error("invalid level '%s': use 0 to 9", arg);
+		break;
+	case 'e': o->write.edition = parse_u32(arg, "edition"); break;
+	case 'n':
+		if (strlen(arg) > CRAMFS_NAME_LEN)
+			usage_error("volume name '%s' is longer than 16 bytes", arg);
+		o->write.name = arg;
+		break;
+	case 'i': o->write.insert_file = arg; break;
+	case 'X':
+		/* cramfs-tools: -X for no-MMU alignment, -X -X for MMU pages. */
+		o->write.xip = CRAMFS_XIP_ELF;
+		o->write.xip_align = ++*xip_count == 1 ? 8 : 0;
+		break;
+	}
+}
+
+static const struct option longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "errors", no_argument, NULL, 'E' },
+	{ "block-size", required_argument, NULL, 'b' },
+	{ "endian", required_argument, NULL, 'N' },
+	{ "level", required_argument, NULL, 'l' },
+	{ "holes", no_argument, NULL, 'z' },
+	{ "raw-blocks", no_argument, NULL, 'x' },
+	{ "edition", required_argument, NULL, 'e' },
+	{ "name", required_argument, NULL, 'n' },
+	{ "pad", no_argument, NULL, 'p' },
+	{ "image", required_argument, NULL, 'i' },
+	{ "xip", required_argument, NULL, OPT_XIP },
+	{ "xip-align", required_argument, NULL, OPT_XIP_ALIGN },
+	{ "xip-list", required_argument, NULL, OPT_XIP_LIST },
+	{ "no-xip-list", required_argument, NULL, OPT_NO_XIP_LIST },
+	{ "xip-map-last-page", no_argument, NULL, OPT_XIP_MAP_LAST_PAGE },
+	{ "report", optional_argument, NULL, OPT_REPORT },
+	{ "report-format", required_argument, NULL, OPT_REPORT_FORMAT },
+	{ NULL, 0, NULL, 0 },
+};
+
+void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
+{
+	unsigned int xip_count = 0;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	cramfs_write_opts_init(&o->write);
+	while ((c = getopt_long(argc, argv, ":hVvqEb:N:BLl:zxe:n:pi:sX",
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("mkcramfs (mkcramfs-xip) %s\n",
+			       cramfs_version_string());
+			exit(EXIT_OK);
+		case 'v': o->verbose = true; break;
+		case 'q': o->quiet = true; break;
+		case 'E': o->write.warnings_fatal = true; break;
+		case 'z': o->write.holes = true; break;
+		case 'x': o->write.raw_blocks = true; break;
+		case 'p': o->write.pad = true; break;
+		case 's': break;
+		case ':':
+			usage_error("option '%s' requires an argument",
+				    argv[optind - 1]);
+		case '?':
+			/* getopt's own messages would start with the full argv[0]. */
+			if (optopt)
+				usage_error("invalid option -- '%c'", optopt);
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
+		default:
+			if (c >= OPT_XIP)
+				parse_long(o, c, optarg);
+			else
+				parse_short(o, c, optarg, &xip_count);
+		}
+	}
+	if (argc - optind != 2)
+		usage_error("%s", argc - optind < 2 ?
+			    "expected a DIRECTORY and an IMAGE" :
+			    "too many operands: expected a DIRECTORY and an IMAGE");
+	o->input = argv[optind];
+	o->output = argv[optind + 1];
+	o->write.xip_include = (const char *const *)o->xip_include.items;
+	o->write.xip_include_count = o->xip_include.count;
+	o->write.xip_exclude = (const char *const *)o->xip_exclude.items;
+	o->write.xip_exclude_count = o->xip_exclude.count;
+}
+
+static void free_patterns(struct mkcramfs_patterns *p)
+{
+	for (size_t i = 0; i < p->count; i++)
+		free(p->items[i]);
+	free(p->items);
+}
+
+void mkcramfs_free_options(struct mkcramfs_opts *o)
+{
+	free_patterns(&o->xip_include);
+	free_patterns(&o->xip_exclude);
+}
