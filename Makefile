@@ -5,15 +5,20 @@ BUILD_SAN  ?= build-san
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PKGS   := build-essential cmake pkg-config zlib1g-dev libarchive-dev \
               libcap-dev libcmocka-dev
-# Used by the tests when present: side-by-side checks against util-linux.
-DEB_TEST_PKGS := util-linux util-linux-extra fakeroot
+# Used by the tests when present: side-by-side checks against util-linux,
+# real ELF binaries of every class and byte order for the XIP tests.
+DEB_TEST_PKGS := util-linux util-linux-extra fakeroot python3 busybox-static \
+                 gcc-arm-linux-gnueabihf gcc-mips-linux-gnu gcc-powerpc64-linux-gnu
 
-.PHONY: all deps build check demo install clean
+.PHONY: all deps deps-test build check demo install clean
 
 all: build
 
 deps:
-	@sh scripts/install-deps.sh $(DEB_PKGS) -- $(DEB_TEST_PKGS)
+	@sh scripts/install-deps.sh $(DEB_PKGS)
+
+deps-test: deps
+	@sh scripts/install-deps.sh -- $(DEB_TEST_PKGS)
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -25,7 +30,7 @@ $(BUILD_SAN)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug \
 	      -DCRAMFS_SANITIZE=ON -DCRAMFS_WERROR=ON
 
-check: deps $(BUILD_SAN)/CMakeCache.txt
+check: deps-test $(BUILD_SAN)/CMakeCache.txt
 	cmake --build $(BUILD_SAN) -j $(JOBS)
 	cd $(BUILD_SAN) && ctest --output-on-failure -j $(JOBS)
 

@@ -217,8 +217,9 @@ int cramfs_layout_plan_xip(struct cramfs_layout *l,
 					  "XIP blocks would end at byte",
 					  pos + len, CRAMFS_OFFSET_LIMIT);
 		r->addr = (uint32_t)pos;
-		r->reserved = (uint32_t)len;
-		pos = cramfs_align_up(pos + len, align);
+		/* The gap to the next aligned run is this run's padding too. */
+		r->reserved = (uint32_t)(cramfs_align_up(pos + len, align) - pos);
+		pos += r->reserved;
 	}
 	l->xip_end = (uint32_t)pos;
 	l->data_end = pos;

@@ -150,8 +150,6 @@ static int write_all_data(struct cramfs_writer *w)
 	uint64_t end;
 	int err;
 
-	size_t warnings = w->tree->warnings.count;
-
 	w->data_pos = w->layout->xip_end ? w->layout->xip_end :
 					   w->layout->meta_end;
 	w->data_crc = (uint32_t)crc32(0, NULL, 0);
@@ -164,7 +162,8 @@ static int write_all_data(struct cramfs_writer *w)
 	}
 	if (w->layout->xip_end && (err = cramfs_xip_finish(w)))
 		return err;
-	if (w->opts->warnings_fatal && w->tree->warnings.count > warnings)
+	if (w->opts->warnings_fatal &&
+	    w->tree->warnings.count > w->warnings_before)
 		return cramfs_msg_set(&w->tree->msg, -EINVAL,
 				      "warnings are errors: no image written");
 	/* Zero-fill to the block size: the target may hold old bytes. */
@@ -184,6 +183,8 @@ static int writer_init(struct cramfs_writer *w, struct cramfs_tree *tree,
 	w->opts = o;
 	w->fd = fd;
 	w->insert_fd = -1;
+	/* XIP selection warns about malformed ELF files before any data. */
+	w->warnings_before = tree->warnings.count;
 	w->endian = cramfs_endian_resolve(o->endian);
 	w->flags = CRAMFS_FLAG_FSID_VERSION_2 | CRAMFS_FLAG_SORTED_DIRS;
 	w->enc_opts = (struct cramfs_encode_opts){

@@ -24,6 +24,7 @@ struct cramfs_writer {
 	struct cramfs_encoded enc;
 	struct cramfs_dedup dedup;
 	struct cramfs_layout *layout;
+	size_t warnings_before;  /* tree warnings when the write started */
 	uint8_t *content;        /* the current file's bytes */
 	size_t content_cap;
 	uint64_t data_pos;       /* next byte of the data region */

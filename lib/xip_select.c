@@ -51,9 +51,11 @@ static bool matches(const char *path, const char *const *pats, size_t n)
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
 	for (size_t i = 0; i < n; i++) {
+		/* A leading '/' anchors at the root, like any other '/'. */
+		bool whole = strchr(pats[i], '/') != NULL;
 		const char *p = pats[i][0] == '/' ? pats[i] + 1 : pats[i];
 
-		if (!fnmatch(p, strchr(p, '/') ? path : base, FNM_PATHNAME))
+		if (!fnmatch(p, whole ? path : base, FNM_PATHNAME))
 			return true;
 	}
 	return false;

@@ -25,6 +25,8 @@ struct mkcramfs_opts {
 	bool quiet;
 	const char *report_path;  /* NULL: no report; "-": standard output */
 	bool report_json;
+	uint32_t xip_align;       /* from -X or --xip-align */
+	bool xip_align_set;       /* --xip-align given: -X does not change it */
 	struct mkcramfs_patterns xip_include;
 	struct mkcramfs_patterns xip_exclude;
 };

@@ -162,7 +162,8 @@ static void parse_long(struct mkcramfs_opts *o, int c, const char *arg)
 	case OPT_XIP_ALIGN:
 		if (strcmp(arg, "page") && strcmp(arg, "word"))
 			usage_error("invalid XIP alignment '%s': use page or word", arg);
-		o->write.xip_align = !strcmp(arg, "word") ? 8 : 0;
+		o->xip_align = !strcmp(arg, "word") ? 8 : 0;
+		o->xip_align_set = true;
 		break;
 	case OPT_XIP_LIST: read_patterns(&o->xip_include, arg); break;
 	case OPT_NO_XIP_LIST: read_patterns(&o->xip_exclude, arg); break;
@@ -206,7 +207,8 @@ static void parse_short(struct mkcramfs_opts *o, int c, const char *arg,
 	case 'X':
 		/* cramfs-tools: -X for no-MMU alignment, -X -X for MMU pages. */
 		o->write.xip = CRAMFS_XIP_ELF;
-		o->write.xip_align = ++*xip_count == 1 ? 8 : 0;
+		if (!o->xip_align_set)
+			o->xip_align = ++*xip_count == 1 ? 8 : 0;
 		break;
 	}
 }
@@ -281,6 +283,8 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 			    "too many operands: expected a DIRECTORY and an IMAGE");
 	o->input = argv[optind];
 	o->output = argv[optind + 1];
+	/* --xip-align wins over the alignment -X implies, in any order. */
+	o->write.xip_align = o->xip_align;
 	o->write.xip_include = (const char *const *)o->xip_include.items;
 	o->write.xip_include_count = o->xip_include.count;
 	o->write.xip_exclude = (const char *const *)o->xip_exclude.items;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What mkcramfs tells the user: -v lines, the report, warnings, summary. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 struct mkcramfs_report {
 	const struct mkcramfs_opts *opts;
 	FILE *out;          /* the report, or NULL */
+	char *tmp;          /* its temporary name, NULL on standard output */
 	bool first_row;
 	bool header_done;   /* -v header printed */
 };
@@ -136,6 +138,20 @@ void mkcramfs_report_file(void *arg, const struct cramfs_file_report *r)
 		report_row(rep, r);
 }
 
+/* Like the image, the report is renamed into place only when complete. */
+static FILE *open_temp(struct mkcramfs_report *rep)
+{
+	int fd;
+
+	if (asprintf(&rep->tmp, "%s.tmp%ld", rep->opts->report_path,
+		     (long)getpid()) < 0) {
+		rep->tmp = NULL;
+		return NULL;
+	}
+	fd = open(rep->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	return fd < 0 ? NULL : fdopen(fd, "w");
+}
+
 int mkcramfs_report_open(const struct mkcramfs_opts *o,
 			 struct mkcramfs_report **out)
 {
@@ -150,13 +166,14 @@ int mkcramfs_report_open(const struct mkcramfs_opts *o,
 	rep->first_row = true;
 	if (!o->report_path)
 		return 0;
-	rep->out = strcmp(o->report_path, "-") ? fopen(o->report_path, "w") : stdout;
+	rep->out = strcmp(o->report_path, "-") ? open_temp(rep) : stdout;
 	if (!rep->out) {
 		fprintf(stderr, "mkcramfs: %s: %s\n", o->report_path,
 			strerror(errno));
+		free(rep->tmp);
 		free(rep);
 		*out = NULL;
-		return -errno;
+		return -EIO;
 	}
 	if (o->report_json) {
 		fputs("{\n  \"image\": ", rep->out);
@@ -209,12 +226,15 @@ int mkcramfs_report_close(struct mkcramfs_report *rep,
 			err = -errno;
 		if (rep->out == stdout && fflush(stdout))
 			err = -errno;
+		if (!err && ok && rep->tmp && rename(rep->tmp, o->report_path))
+			err = -errno;
 		if (err)
 			fprintf(stderr, "mkcramfs: %s: %s\n", o->report_path,
 				strerror(-err));
-		if ((!ok || err) && rep->out != stdout)
-			unlink(o->report_path);
+		if ((!ok || err) && rep->tmp)
+			unlink(rep->tmp);
 	}
+	free(rep->tmp);
 	free(rep);
 	return err;
 }
