@@ -75,21 +75,36 @@ static int reserve(struct cramfs_encoded *enc, size_t bytes, uint32_t nblocks)
 	return 0;
 }
 
+/* Size the buffers for `size` bytes and clear the table; *pos follows it. */
+static int begin_encoding(struct cramfs_encoded *enc, size_t size,
+			  uint32_t block_size, size_t bound, uint32_t *nblocks,
+			  size_t *pos)
+{
+	int err;
+
+	*nblocks = (uint32_t)((size + block_size - 1) / block_size);
+	*pos = (size_t)*nblocks * 4u;
+	err = reserve(enc, *pos + (size_t)*nblocks * bound + 4u, *nblocks);
+	if (err)
+		return err;
+	enc->nblocks = *nblocks;
+	memset(enc->count, 0, sizeof(enc->count));
+	memset(enc->buf, 0, *pos);
+	return 0;
+}
+
 int cramfs_encode(struct cramfs_deflater *d, const struct cramfs_encode_opts *o,
 		  const uint8_t *content, size_t size,
 		  struct cramfs_encoded *enc)
 {
-	uint32_t nblocks = (uint32_t)((size + o->block_size - 1) / o->block_size);
 	size_t bound = deflateBound(&d->zs, o->block_size);
-	size_t pos = (size_t)nblocks * 4u;
+	uint32_t nblocks;
+	size_t pos;
 	int err;
 
-	err = reserve(enc, pos + (size_t)nblocks * bound + 4u, nblocks);
+	err = begin_encoding(enc, size, o->block_size, bound, &nblocks, &pos);
 	if (err)
 		return err;
-	enc->nblocks = nblocks;
-	memset(enc->count, 0, sizeof(enc->count));
-	memset(enc->buf, 0, pos);
 	for (uint32_t i = 0; i < nblocks; i++) {
 		size_t in = size - (size_t)i * o->block_size;
 		const uint8_t *src = content + (size_t)i * o->block_size;
@@ -174,17 +189,15 @@ int cramfs_encode_direct(struct cramfs_deflater *d,
 			 const uint8_t *content, size_t size, const uint8_t *xip,
 			 struct cramfs_encoded *enc)
 {
-	uint32_t nblocks = (uint32_t)((size + o->block_size - 1) / o->block_size);
+	/* Room for the 16-bit length and the 4-byte alignment of each block. */
 	size_t bound = deflateBound(&d->zs, o->block_size) + 8u;
-	size_t pos = (size_t)nblocks * 4u;
+	uint32_t nblocks;
+	size_t pos;
 	int err;
 
-	err = reserve(enc, pos + (size_t)nblocks * bound + 4u, nblocks);
+	err = begin_encoding(enc, size, o->block_size, bound, &nblocks, &pos);
 	if (err)
 		return err;
-	enc->nblocks = nblocks;
-	memset(enc->count, 0, sizeof(enc->count));
-	memset(enc->buf, 0, pos);
 	for (uint32_t i = 0; i < nblocks; i++) {
 		size_t in = size - (size_t)i * o->block_size;
 		enum cramfs_block_kind kind = CRAMFS_BLOCK_XIP;

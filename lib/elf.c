@@ -50,7 +50,7 @@ static int bad(const char **why, const char *text)
 	return -EUCLEAN;
 }
 
-/* Keep one segment's range, widened nothing: callers work in blocks. */
+/* Record a read-only PT_LOAD segment; widening to blocks is the caller's. */
 static int add_segment(const struct elf_form *f, const uint8_t *ph,
 		       uint64_t file_size, struct cramfs_range *ranges,
 		       size_t *count, const char **why)
