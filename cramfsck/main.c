@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cramfs/cramfs.h"
 
@@ -328,6 +329,33 @@ static int lib_failure(const struct ck_run *run, int err)
 	return err == -CRAMFS_ECORRUPT ? EXIT_ERRORS : EXIT_OPERATIONAL;
 }
 
+struct owner_count {
+	uid_t uid;
+	gid_t gid;
+	uint32_t foreign;
+};
+
+static int count_foreign_owner(void *arg, const struct cramfs_entry *e)
+{
+	struct owner_count *c = arg;
+
+	if (e->inode.uid != c->uid || e->inode.gid != c->gid)
+		c->foreign++;
+	return 0;
+}
+
+/* Without CAP_CHOWN the extracted tree is ours: say so when that matters. */
+static void warn_owners(struct ck_run *run)
+{
+	struct owner_count c = { geteuid(), getegid(), 0 };
+
+	cramfs_image_walk(run->img, count_foreign_owner, &c);
+	if (c.foreign)
+		fprintf(stderr, PROG ": %s: warning: owners of %u %s not restored (needs CAP_CHOWN)\n",
+			run->opts->image, c.foreign,
+			plural(c.foreign, "entry", "entries"));
+}
+
 static int extract(struct ck_run *run)
 {
 	struct cramfs_extract_opts xo = {
@@ -340,6 +368,8 @@ static int extract(struct ck_run *run)
 
 	if (ret)
 		return lib_failure(run, ret);
+	if (!xo.restore_owner)
+		warn_owners(run);
 	if (run->opts->verbose)
 		fprintf(stderr, PROG ": %s: extracted to %s\n", run->opts->image,
 			run->opts->extract_dir);
@@ -396,6 +426,16 @@ static int check(struct ck_run *run)
 	return o->extract_dir ? extract(run) : EXIT_CLEAN;
 }
 
+/* Output lost (a full disk, a closed pipe) is an operational error. */
+static int flush_stdout(int ret)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, PROG ": cannot write output: %s\n", strerror(errno));
+		return ret | EXIT_OPERATIONAL;
+	}
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct ck_opts opts = { .block_size = 4096 };
@@ -404,7 +444,7 @@ int main(int argc, char **argv)
 
 	ret = parse_options(argc, argv, &opts);
 	if (ret >= 0)
-		return ret;
+		return flush_stdout(ret);
 	if (cramfs_image_new(&run.img)) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return EXIT_OPERATIONAL;
@@ -415,9 +455,5 @@ int main(int argc, char **argv)
 	else
 		ret = check(&run);
 	cramfs_image_free(run.img);
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, PROG ": cannot write output: %s\n", strerror(errno));
-		return ret | EXIT_OPERATIONAL;
-	}
-	return ret;
+	return flush_stdout(ret);
 }

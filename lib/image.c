@@ -209,6 +209,21 @@ int cramfs_u32map_add(struct cramfs_u32map *map, uint32_t key, uint32_t value,
 	return 0;
 }
 
+uint32_t *cramfs_u32map_find(struct cramfs_u32map *map, uint32_t key)
+{
+	size_t i;
+
+	if (!map->cap)
+		return NULL;
+	i = u32map_slot(key, map->cap);
+	while (map->slots[i]) {
+		if (map->slots[i] == (uint64_t)key + 1)
+			return &map->values[i];
+		i = (i + 1) & (map->cap - 1);
+	}
+	return NULL;
+}
+
 void cramfs_u32map_free(struct cramfs_u32map *map)
 {
 	free(map->slots);
@@ -332,7 +347,8 @@ int cramfs_image_open_file(struct cramfs_image *img, const char *path)
 	if (img->open)
 		return cramfs_msg_set(&img->msg, -EBUSY, "an image is already open");
 	cramfs_msg_clear(&img->msg);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a fifo given as the image must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return cramfs_msg_set(&img->msg, -errno, "cannot open: %s",
 				      strerror(errno));

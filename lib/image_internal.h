@@ -108,6 +108,8 @@ struct cramfs_u32map {
  */
 int cramfs_u32map_add(struct cramfs_u32map *map, uint32_t key, uint32_t value,
 		      bool *found, uint32_t *stored);
+/* Where the value of `key` is kept, to change it; NULL when absent. */
+uint32_t *cramfs_u32map_find(struct cramfs_u32map *map, uint32_t key);
 void cramfs_u32map_free(struct cramfs_u32map *map);
 
 #endif /* CRAMFS_IMAGE_INTERNAL_H */

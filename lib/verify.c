@@ -34,8 +34,12 @@ struct verify {
 	struct range *meta;
 	size_t nmeta;
 	size_t meta_cap;
-	struct cramfs_u32map data;  /* data offset -> file size */
+	struct cramfs_u32map data;  /* data offset -> largest file size */
 	uint64_t fsid_blocks;       /* blocks of distinct data */
+	struct range *tables;       /* block tables of files and symlinks */
+	size_t ntables;
+	size_t tables_cap;
+	struct cramfs_u32map overlap; /* data offset -> a table it overlaps */
 };
 
 static void report(struct verify *v, enum cramfs_severity sev,
@@ -328,6 +332,20 @@ static void check_padding(struct verify *v, const struct cramfs_entry *e)
 		       pad);
 }
 
+static int add_table(struct verify *v, const struct cramfs_entry *e)
+{
+	uint64_t start = (uint64_t)e->inode.offset << 2;
+	uint32_t count = cramfs_image_block_count(v->img, &e->inode);
+
+	if (cramfs_grow(&v->tables, &v->tables_cap, v->ntables + 1,
+			sizeof(*v->tables)))
+		return -ENOMEM;
+	v->tables[v->ntables].start = start;
+	v->tables[v->ntables].end = start + 4ull * count;
+	v->ntables++;
+	return 0;
+}
+
 static int pass1_entry(void *arg, const struct cramfs_entry *e)
 {
 	struct verify *v = arg;
@@ -337,6 +355,9 @@ static int pass1_entry(void *arg, const struct cramfs_entry *e)
 	check_type(v, e);
 	if (e->depth)
 		check_padding(v, e);
+	if ((S_ISREG(e->inode.mode) || S_ISLNK(e->inode.mode)) &&
+	    e->inode.size && e->inode.offset)
+		return add_table(v, e);
 	if (!S_ISDIR(e->inode.mode) || !e->inode.size)
 		return 0;
 	if (add_meta(v, start, start + e->inode.size))
@@ -392,6 +413,41 @@ static void merge_meta(struct verify *v)
 		v->meta[out++] = *r;
 	}
 	v->nmeta = out;
+}
+
+static int mark_overlap(struct verify *v, uint64_t table, uint64_t other)
+{
+	bool found;
+
+	return cramfs_u32map_add(&v->overlap, (uint32_t)(table >> 2),
+				 (uint32_t)(other >> 2), &found, NULL);
+}
+
+/*
+ * Block tables of different files never overlap in a sound image; files
+ * sharing data share the whole table, from the same offset. Mark every
+ * table that overlaps another: pass 2 reports it and decodes none of its
+ * blocks. The tables left are disjoint, so the blocks decoded stay below a
+ * quarter of the image size, however many entries point into them.
+ */
+static int find_overlapping_tables(struct verify *v)
+{
+	struct range reach = { 0, 0 };  /* the table reaching furthest so far */
+
+	if (!v->ntables)
+		return 0;
+	qsort(v->tables, v->ntables, sizeof(*v->tables), range_cmp);
+	for (size_t i = 0; i < v->ntables; i++) {
+		const struct range *r = &v->tables[i];
+
+		if (r->start != reach.start && r->start < reach.end &&
+		    (mark_overlap(v, r->start, reach.start) ||
+		     mark_overlap(v, reach.start, r->start)))
+			return -ENOMEM;
+		if (r->end > reach.end)
+			reach = *r;
+	}
+	return 0;
 }
 
 /* The metadata range overlapping [start, end), or NULL. */
@@ -499,12 +555,12 @@ static int check_block(struct verify *v, const struct cramfs_entry *e,
 }
 
 static int check_blocks(struct verify *v, const struct cramfs_entry *e,
-			uint32_t count)
+			uint32_t first, uint32_t count)
 {
 	unsigned int bad = 0;
 	int ret;
 
-	for (uint32_t i = 0; i < count; i++) {
+	for (uint32_t i = first; i < count; i++) {
 		ret = check_block(v, e, i);
 		if (ret == -ENOMEM)
 			return ret;
@@ -518,32 +574,74 @@ static int check_blocks(struct verify *v, const struct cramfs_entry *e,
 	return 0;
 }
 
+/*
+ * Which blocks of an entry sharing data with a bigger or smaller one still
+ * need checking. Whole blocks common to both sizes decode the same and were
+ * checked already, except block 0 when the tables differ in length (it
+ * starts right after the table). Checking them again for every entry would
+ * let a small image with many such entries keep the verifier busy for hours.
+ */
+static uint32_t first_unchecked(const struct verify *v, uint32_t stored,
+				uint32_t size, bool *block0)
+{
+	const struct cramfs_inode prev = { .size = stored };
+	const struct cramfs_inode cur = { .size = size };
+	uint32_t count = cramfs_image_block_count(v->img, &cur);
+	uint32_t first = (stored < size ? stored : size) / v->img->block_size;
+
+	/* The last block is always checked: its length follows the size. */
+	if (first >= count)
+		first = count - 1;
+	*block0 = first > 0 && cramfs_image_block_count(v->img, &prev) != count;
+	return first;
+}
+
 static int pass2_entry(void *arg, const struct cramfs_entry *e)
 {
 	struct verify *v = arg;
-	uint32_t count, stored;
-	bool found;
+	uint32_t count, stored, first = 0, *other;
+	bool found, block0 = false;
+	int ret;
 
 	if (!(S_ISREG(e->inode.mode) || S_ISLNK(e->inode.mode)) ||
 	    e->inode.size == 0)
 		return 0;
 	count = cramfs_image_block_count(v->img, &e->inode);
+	/* The map keeps the largest size checked for each data offset. */
 	if (cramfs_u32map_add(&v->data, e->inode.offset, e->inode.size, &found,
 			      &stored))
 		return -ENOMEM;
 	/* Shared data (deduplicated files) is checked and counted once. */
 	if (found && stored == e->inode.size)
 		return 0;
-	if (found)
+	if (found) {
 		report(v, CRAMFS_SEV_WARNING, e->path, e->inode_offset,
 		       "shares data at 0x%llx with an entry of %u bytes, not %u",
 		       (unsigned long long)e->inode.offset << 2, stored,
 		       e->inode.size);
-	else
+		first = first_unchecked(v, stored, e->inode.size, &block0);
+		if (stored < e->inode.size)
+			*cramfs_u32map_find(&v->data, e->inode.offset) =
+				e->inode.size;
+	} else {
 		v->fsid_blocks += count;
+	}
+	other = cramfs_u32map_find(&v->overlap, e->inode.offset);
+	if (other) {
+		report(v, CRAMFS_SEV_ERROR, e->path, (uint64_t)e->inode.offset << 2,
+		       "block pointer table at 0x%llx overlaps the table at 0x%llx of another file; its blocks are not checked",
+		       (unsigned long long)e->inode.offset << 2,
+		       (unsigned long long)*other << 2);
+		return 0;
+	}
 	if (!check_table(v, e, count))
 		return 0;
-	return check_blocks(v, e, count);
+	if (block0) {
+		ret = check_blocks(v, e, 0, 1);
+		if (ret)
+			return ret;
+	}
+	return check_blocks(v, e, first, count);
 }
 
 static void check_counts(struct verify *v, bool blocks)
@@ -576,6 +674,8 @@ static int verify_run(struct verify *v)
 		return ret;
 	check_counts(v, false);
 	merge_meta(v);
+	if (find_overlapping_tables(v))
+		return -ENOMEM;
 	v->pass2 = true;
 	ret = cramfs_image_walk_ext(img, pass2_entry, walk_problem, v);
 	if (ret)
@@ -607,6 +707,8 @@ int cramfs_verify(struct cramfs_image *img, cramfs_finding_fn fn, void *arg,
 	if (ret == -ENOMEM)
 		cramfs_msg_set(&img->msg, ret, "out of memory");
 	free(v->meta);
+	free(v->tables);
+	cramfs_u32map_free(&v->overlap);
 	cramfs_u32map_free(&v->dirs);
 	cramfs_u32map_free(&v->data);
 	free(v);

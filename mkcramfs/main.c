@@ -58,5 +58,5 @@ int main(int argc, char **argv)
 	status = build(&o, tree);
 	cramfs_tree_free(tree);
 	mkcramfs_free_options(&o);
-	return status;
+	return mkcramfs_stdout_status(status);
 }

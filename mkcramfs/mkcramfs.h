@@ -46,6 +46,8 @@ int mkcramfs_report_close(struct mkcramfs_report *rep,
 			  const struct cramfs_write_stats *st, bool ok);
 void mkcramfs_print_summary(const struct mkcramfs_opts *o,
 			    const struct cramfs_write_stats *st);
+/* `status`, or EXIT_OPERATIONAL when standard output could not be written. */
+int mkcramfs_stdout_status(int status);
 /* Print warnings from index `from` on; returns the new count. */
 size_t mkcramfs_print_warnings(const struct cramfs_tree *tree, size_t from);
 

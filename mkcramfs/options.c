@@ -250,11 +250,11 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
-			exit(EXIT_OK);
+			exit(mkcramfs_stdout_status(EXIT_OK));
 		case 'V':
 			printf("mkcramfs (mkcramfs-xip) %s\n",
 			       cramfs_version_string());
-			exit(EXIT_OK);
+			exit(mkcramfs_stdout_status(EXIT_OK));
 		case 'v': o->verbose = true; break;
 		case 'q': o->quiet = true; break;
 		case 'E': o->write.warnings_fatal = true; break;

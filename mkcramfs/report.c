@@ -268,3 +268,12 @@ void mkcramfs_print_summary(const struct mkcramfs_opts *o,
 		       (uint64_t)st->xip_blocks * o->write.block_size,
 		       st->xip_padding);
 }
+
+int mkcramfs_stdout_status(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	fprintf(stderr, "mkcramfs: cannot write to standard output: %s\n",
+		strerror(errno));
+	return status ? status : EXIT_OPERATIONAL;
+}
