@@ -27,11 +27,14 @@ enum {
 	EXIT_USAGE = 16,
 };
 
+enum { OPT_STRICT = 0x100 };
+
 struct ck_opts {
 	const char *image;
 	const char *extract_dir;
 	uint32_t block_size;
 	bool verbose;
+	bool strict;          /* warnings count as errors */
 };
 
 struct ck_run {
@@ -43,14 +46,17 @@ struct ck_run {
 static void usage(FILE *out)
 {
 	fputs("Usage: " PROG " [options] IMAGE\n"
-	      "Check a cramfs image: superblock, CRC, every entry and every block.\n"
+	      "Check a cramfs image: superblock, CRC, every entry and every block,\n"
+	      "and how the kernel would map each file in place (XIP).\n"
 	      "\n"
 	      "Options:\n"
-	      "  -v, --verbose          list every entry (ls -l style) and show notes\n"
+	      "  -v, --verbose          list every entry (ls -l style, with XIP pages)\n"
+	      "                         and show notes\n"
 	      "  -x, --extract[=DIR]    extract into DIR (created if missing, must be\n"
 	      "                         empty); also written -x DIR IMAGE\n"
-	      "  -b, --blocksize=SIZE   block size of the image: 4096 (default), 16384\n"
-	      "                         or 65536\n"
+	      "  -b, --blocksize=SIZE   block size of the image = the target's page\n"
+	      "      --page-size=SIZE   size: 4096 (default), 16384 or 65536\n"
+	      "      --strict           warnings count as errors (exit 4)\n"
 	      "  -a, -y                 ignored (fsck compatibility)\n"
 	      "  -c                     ignored (every problem is always reported)\n"
 	      "  -h, --help             show this help and exit\n"
@@ -128,6 +134,8 @@ static int parse_options(int argc, char **argv, struct ck_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "extract", optional_argument, NULL, 'x' },
 		{ "blocksize", required_argument, NULL, 'b' },
+		{ "page-size", required_argument, NULL, 'b' },
+		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool bare_x = false;
@@ -154,6 +162,9 @@ static int parse_options(int argc, char **argv, struct ck_opts *o)
 		case 'b':
 			if (parse_block_size(optarg, &o->block_size))
 				return EXIT_USAGE;
+			break;
+		case OPT_STRICT:
+			o->strict = true;
 			break;
 		case 'a':
 		case 'y':
@@ -250,6 +261,23 @@ static void print_link(struct ck_run *run, const struct cramfs_entry *e)
 		fputs("...", stdout);
 }
 
+static const char *plural(uint32_t n, const char *one, const char *many);
+
+/* " [xip M/N pages]" for files the kernel maps (at least partly) in place. */
+static void print_xip(struct ck_run *run, const struct cramfs_entry *e)
+{
+	const struct cramfs_super *sb = cramfs_image_super(run->img);
+	struct cramfs_xip_audit a;
+
+	if (!(sb->flags & CRAMFS_FLAG_EXT_BLOCK_POINTERS) ||
+	    !S_ISREG(e->inode.mode) ||
+	    cramfs_image_xip_audit(run->img, e, run->opts->block_size, &a) ||
+	    !a.mappable_pages)
+		return;
+	printf(" [xip %u/%u %s]", a.mappable_pages, a.pages,
+	       plural(a.pages, "page", "pages"));
+}
+
 static int list_entry(void *arg, const struct cramfs_entry *e)
 {
 	struct ck_run *run = arg;
@@ -267,6 +295,7 @@ static int list_entry(void *arg, const struct cramfs_entry *e)
 	put_path(stdout, "/", e->path);
 	if (S_ISLNK(in->mode))
 		print_link(run, e);
+	print_xip(run, e);
 	putchar('\n');
 	return 0;
 }
@@ -288,6 +317,10 @@ static void print_summary(const struct ck_opts *o,
 	       plural(st->entries, "entry", "entries"), st->files,
 	       plural(st->files, "file", "files"), st->blocks,
 	       plural(st->blocks, "block", "blocks"));
+	if (st->xip_fully || st->xip_partly)
+		printf(", XIP: %u fully, %u partly, %u %s", st->xip_fully,
+		       st->xip_partly, st->xip_pages,
+		       plural(st->xip_pages, "page", "pages"));
 	if (st->warnings)
 		printf(", %u %s", st->warnings,
 		       plural(st->warnings, "warning", "warnings"));
@@ -414,12 +447,12 @@ static int check(struct ck_run *run)
 		return lib_failure(run, ret);
 	fflush(stderr);
 	print_summary(o, &st);
-	if (st.errors) {
+	if (st.errors || (o->strict && st.warnings)) {
 		if (run->block_errors)
 			suggest_block_size(o);
 		if (o->extract_dir)
-			fprintf(stderr, PROG ": %s: not extracted: the image has errors\n",
-				o->image);
+			fprintf(stderr, PROG ": %s: not extracted: the image has %s\n",
+				o->image, st.errors ? "errors" : "warnings (--strict)");
 		return EXIT_ERRORS;
 	}
 	fflush(stdout);

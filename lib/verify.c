@@ -596,6 +596,31 @@ static uint32_t first_unchecked(const struct verify *v, uint32_t stored,
 	return first;
 }
 
+/* Would the kernel map this file in place as the layout intends? */
+static void audit_xip(struct verify *v, const struct cramfs_entry *e)
+{
+	uint32_t page = v->img->block_size;
+	struct cramfs_xip_audit a;
+
+	if (!(v->img->super.flags & CRAMFS_FLAG_EXT_BLOCK_POINTERS) ||
+	    !S_ISREG(e->inode.mode))
+		return;
+	/* Pointers outside the image were reported by the block checks. */
+	if (cramfs_image_xip_audit(v->img, e, page, &a))
+		return;
+	v->st->xip_pages += a.mappable_pages;
+	v->st->xip_fully += a.state == CRAMFS_XIP_STATE_FULLY;
+	v->st->xip_partly += a.state == CRAMFS_XIP_STATE_PARTLY;
+	/* a.read_bug is reported by the block checks already. */
+	if (a.last_page_shared)
+		report(v, CRAMFS_SEV_WARNING, e->path, (uint64_t)e->inode.offset << 2,
+		       "last page holds other data after the end of the file: the kernel does not map it");
+	if (a.misaligned)
+		report(v, CRAMFS_SEV_INFO, e->path, (uint64_t)e->inode.offset << 2,
+		       "%u direct uncompressed blocks are not aligned to %u bytes: only a no-MMU kernel maps them",
+		       a.misaligned, page);
+}
+
 static int pass2_entry(void *arg, const struct cramfs_entry *e)
 {
 	struct verify *v = arg;
@@ -641,7 +666,10 @@ static int pass2_entry(void *arg, const struct cramfs_entry *e)
 		if (ret)
 			return ret;
 	}
-	return check_blocks(v, e, first, count);
+	ret = check_blocks(v, e, first, count);
+	if (!ret && !found)
+		audit_xip(v, e);
+	return ret;
 }
 
 static void check_counts(struct verify *v, bool blocks)

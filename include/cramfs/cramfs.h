@@ -334,12 +334,19 @@ struct cramfs_verify_stats {
 	uint32_t blocks;      /* blocks decoded */
 	uint32_t errors;
 	uint32_t warnings;
+	/* XIP audit (images with extended block pointers), data counted once */
+	uint32_t xip_fully;   /* files every page of which maps in place */
+	uint32_t xip_partly;
+	uint32_t xip_pages;   /* pages that map in place */
 };
 
 typedef void (*cramfs_finding_fn)(void *arg, const struct cramfs_finding *f);
 
 /*
- * Check superblock, CRC, every entry and every block; report each problem
+ * Check superblock, CRC, every entry and every block, and for images with
+ * extended block pointers audit every regular file against the kernel's
+ * XIP rule (cramfs_image_xip_audit, page size = the block size): a last
+ * page the kernel cannot map or reads wrong is a warning. Report each problem
  * through `fn` (may be NULL) and count them in `stats`. Returns 0 when the
  * checks ran (look at stats->errors), a negative errno when they could not.
  */
