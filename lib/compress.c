@@ -163,17 +163,29 @@ static int encode_direct_block(struct cramfs_deflater *d,
 			       struct cramfs_encoded *enc, size_t *pos,
 			       size_t *start, enum cramfs_block_kind *kind)
 {
-	size_t out;
+	size_t prev_end = *pos, out;
 	int err;
 
 	*start = *pos = (*pos + 3u) & ~(size_t)3u;
+	/* The alignment gap is image bytes too: never leave it undefined. */
+	memset(enc->buf + prev_end, 0, *pos - prev_end);
 	err = deflate_block(d, src, in, enc->buf + *pos + 2u,
 			    enc->bufcap - *pos - 2u, &out);
 	if (err)
 		return err;
-	/* The 16-bit length cannot say 65536 or more: such a block goes raw. */
+	/*
+	 * The 16-bit length cannot say 65536 or more: such a block goes raw.
+	 * A direct raw last block of a whole-block file would read as zeros,
+	 * so that one gets a classic end pointer instead, which the kernel
+	 * resolves from the end of the block before it: it must follow that
+	 * block without a gap.
+	 */
 	if ((o->raw_blocks && out >= in && !last_full) || out > 0xffffu) {
 		*kind = CRAMFS_BLOCK_RAW;
+		if (last_full) {
+			*start = *pos = prev_end;
+			enc->classic_last = true;
+		}
 		memcpy(enc->buf + *pos, src, in);
 		*pos += in;
 		return 0;
@@ -198,6 +210,7 @@ int cramfs_encode_direct(struct cramfs_deflater *d,
 	err = begin_encoding(enc, size, o->block_size, bound, &nblocks, &pos);
 	if (err)
 		return err;
+	enc->classic_last = false;
 	for (uint32_t i = 0; i < nblocks; i++) {
 		size_t in = size - (size_t)i * o->block_size;
 		enum cramfs_block_kind kind = CRAMFS_BLOCK_XIP;
@@ -206,10 +219,13 @@ int cramfs_encode_direct(struct cramfs_deflater *d,
 		if (in > o->block_size)
 			in = o->block_size;
 		if (!xip[i]) {
+			/* A classic last block cannot follow an XIP page. */
+			bool last_full = i + 1 == nblocks && in == o->block_size &&
+					 (i == 0 || !xip[i - 1]);
+
 			err = encode_direct_block(d, o,
 				content + (size_t)i * o->block_size, in,
-				i + 1 == nblocks && in == o->block_size,
-				enc, &pos, &start, &kind);
+				last_full, enc, &pos, &start, &kind);
 			if (err)
 				return err;
 		}
@@ -232,6 +248,10 @@ void cramfs_encoded_set_table_direct(struct cramfs_encoded *enc,
 				offset + enc->rel_end[i];
 		uint32_t ptr = addr >> CRAMFS_BLK_DIRECT_PTR_SHIFT |
 			       CRAMFS_BLK_FLAG_DIRECT_PTR;
+
+		if (enc->classic_last && i + 1 == enc->nblocks)
+			ptr = (offset + (uint32_t)enc->len) |
+			      CRAMFS_BLK_FLAG_UNCOMPRESSED;
 
 		if (enc->kind[i] != CRAMFS_BLOCK_ZLIB)
 			ptr |= CRAMFS_BLK_FLAG_UNCOMPRESSED;

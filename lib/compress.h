@@ -37,6 +37,8 @@ struct cramfs_encoded {
 	uint8_t *kind;     /* enum cramfs_block_kind per block */
 	size_t blockcap;
 	uint32_t count[CRAMFS_BLOCK_KINDS]; /* blocks per kind */
+	bool classic_last; /* direct encoding: the last block ends the buffer
+			      and has a classic end pointer */
 };
 
 /*
@@ -45,8 +47,10 @@ struct cramfs_encoded {
  * CRAMFS_BLOCK_XIP: the writer puts them in the XIP region); the others are
  * stored 4-byte aligned after the table, as a 16-bit length and a zlib
  * stream, or raw when allowed and smaller. rel_end[i] is then the START of
- * block i counted from the table. A raw last block is avoided when the file
- * size is a multiple of the block size: stock kernels read it as zeros.
+ * block i counted from the table. A direct raw last block is avoided when
+ * the file size is a multiple of the block size (stock kernels read it as
+ * zeros); when only raw fits (64 KiB blocks), that block gets a classic
+ * pointer and follows the block before it, which must not be XIP.
  */
 int cramfs_encode_direct(struct cramfs_deflater *d,
 			 const struct cramfs_encode_opts *o,

@@ -4,8 +4,9 @@
  *   [pad] superblock [insert file] directory entries file data [zeros]
  * Directory entries: the root's entries first, then each directory's
  * entries in depth-first order (the order of `ls -AUR`), so every
- * directory's entries are contiguous. File data follows the metadata
- * without a gap, in depth-first order (the order of `find`).
+ * directory's entries are contiguous. File data follows the metadata (or
+ * the XIP region, when there is one) in depth-first order (the order of
+ * `find`).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -233,7 +234,17 @@ void cramfs_layout_share(struct cramfs_layout *l, uint32_t id, uint32_t from)
 
 uint64_t cramfs_layout_image_size(const struct cramfs_layout *l)
 {
-	return cramfs_align_up(l->data_end, l->block_size);
+	uint64_t end = l->data_end;
+
+	/*
+	 * The kernel reads every directory entry as 12 + 252 bytes, and from
+	 * MTD it reads zeros for a range past the image end: keep the last
+	 * entry's whole read inside the image.
+	 */
+	if (l->meta_end > l->meta_start &&
+	    end < (uint64_t)l->meta_end + CRAMFS_MAXPATHLEN)
+		end = (uint64_t)l->meta_end + CRAMFS_MAXPATHLEN;
+	return cramfs_align_up(end, l->block_size);
 }
 
 void cramfs_layout_free(struct cramfs_layout *l)

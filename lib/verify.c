@@ -346,6 +346,23 @@ static int add_table(struct verify *v, const struct cramfs_entry *e)
 	return 0;
 }
 
+/*
+ * The kernel reads each directory entry as 12 + 252 bytes whatever its
+ * name length; mounted from MTD, a read past the image end gives zeros,
+ * so such an entry cannot be listed or looked up.
+ */
+static void check_entry_read(struct verify *v, const struct cramfs_entry *e)
+{
+	const struct cramfs_super *sb = &v->img->super;
+	uint64_t end = (uint64_t)e->inode_offset + CRAMFS_INODE_SIZE +
+		       CRAMFS_MAXPATHLEN;
+
+	if ((sb->flags & CRAMFS_FLAG_FSID_VERSION_2) && end > sb->size)
+		report(v, CRAMFS_SEV_WARNING, e->path, e->inode_offset,
+		       "entry lies within %u bytes of the image end 0x%x: a kernel mounting from MTD reads it as zeros",
+		       CRAMFS_INODE_SIZE + CRAMFS_MAXPATHLEN, sb->size);
+}
+
 static int pass1_entry(void *arg, const struct cramfs_entry *e)
 {
 	struct verify *v = arg;
@@ -353,8 +370,10 @@ static int pass1_entry(void *arg, const struct cramfs_entry *e)
 
 	v->st->entries++;
 	check_type(v, e);
-	if (e->depth)
+	if (e->depth) {
 		check_padding(v, e);
+		check_entry_read(v, e);
+	}
 	if ((S_ISREG(e->inode.mode) || S_ISLNK(e->inode.mode)) &&
 	    e->inode.size && e->inode.offset)
 		return add_table(v, e);
@@ -615,7 +634,8 @@ static void audit_xip(struct verify *v, const struct cramfs_entry *e)
 	if (a.last_page_shared)
 		report(v, CRAMFS_SEV_WARNING, e->path, (uint64_t)e->inode.offset << 2,
 		       "last page holds other data after the end of the file: the kernel does not map it");
-	if (a.misaligned)
+	/* Raw direct blocks beside mappable pages are just raw blocks. */
+	if (a.misaligned && !a.mappable_pages)
 		report(v, CRAMFS_SEV_INFO, e->path, (uint64_t)e->inode.offset << 2,
 		       "%u direct uncompressed blocks are not aligned to %u bytes: only a no-MMU kernel maps them",
 		       a.misaligned, page);

@@ -3,7 +3,8 @@
  * Serialize a tree: plan the metadata, then read, encode and write each
  * file's data in image order, then the directory entries and superblock.
  * The CRC is accumulated as the bytes are produced, region by region, so
- * nothing is read back and only one file's content is held at a time.
+ * the image is never read back for it (only to confirm a duplicate), and
+ * only one file's content is held at a time.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -168,7 +169,15 @@ static int write_all_data(struct cramfs_writer *w)
 				      "warnings are errors: no image written");
 	/* Zero-fill to the block size: the target may hold old bytes. */
 	end = cramfs_layout_image_size(w->layout);
-	return cramfs_emit_data(w, zeros, (size_t)(end - w->data_pos));
+	while (w->data_pos < end) {
+		size_t n = end - w->data_pos < sizeof(zeros) ?
+			   (size_t)(end - w->data_pos) : sizeof(zeros);
+
+		err = cramfs_emit_data(w, zeros, n);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static int writer_init(struct cramfs_writer *w, struct cramfs_tree *tree,

@@ -115,7 +115,14 @@ static int add_run(struct cramfs_writer *w, uint32_t id, uint32_t first,
 	/* Stock kernels read a direct last block of a page-multiple file as zeros. */
 	if (end == nblocks && n->size % bs == 0 && !w->opts->xip_map_last_page) {
 		end--;
-		w->xip_note[id] = "last page stored compressed (kernel read() bug; see --xip-map-last-page)";
+		/*
+		 * A 64 KiB block that does not compress into 65535 bytes is
+		 * stored raw with a classic pointer, right after the block
+		 * before it, which must then not be XIP either.
+		 */
+		if (bs > 0xffffu - 64u && end == nblocks - 1 && end > first)
+			end--;
+		w->xip_note[id] = "last page kept out of XIP (stock kernel read() bug; see --xip-map-last-page)";
 	}
 	if (end <= first)
 		return 0;

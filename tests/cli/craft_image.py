@@ -176,6 +176,9 @@ class Image:
 
     def seal(self, good_crc=True):
         """Write the superblock; with a CRC of the whole image unless told."""
+        # Pad to the block size as every writer does: the kernel reads each
+        # directory entry as 264 bytes, which must stay inside the image.
+        self.buf.extend(bytes(-len(self.buf) % self.block_size))
         nodes = list(self.nodes())
         seen, blocks = set(), 0
         for n in nodes:

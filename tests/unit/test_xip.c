@@ -523,14 +523,20 @@ static void whole_files_map_every_page_with_4k_16k_and_64k_blocks(void **state)
 		assert_xip_blocks(&ci, "bin/short", "X");
 		assert_xip_blocks(&ci, "bin/over", "XX");
 		assert_xip_blocks(&ci, "data", "XXXX");
-		assert_xip_blocks(&ci, "exact", "X.");
+		/*
+		 * A page-multiple file keeps its last block out of XIP; with
+		 * 64 KiB blocks the block before it too, so that a last block
+		 * that only fits raw can follow it with a classic pointer.
+		 */
+		assert_xip_blocks(&ci, "exact", bs == 65536 ? ".." : "X.");
 		assert_int_equal(file_of(&ci, "data")->audit.state,
 				 CRAMFS_XIP_STATE_FULLY);
 		assert_int_equal(file_of(&ci, "data")->audit.mapped_from_start, 4);
 		assert_int_equal(file_of(&ci, "data")->audit.runs, 1);
 		assert_int_equal(file_of(&ci, "empty")->nblocks, 0);
-		assert_int_equal(ci.st.xip_files, 5);
-		assert_int_equal(ci.st.xip_blocks, 1 + 1 + 2 + 4 + 1);
+		assert_int_equal(ci.st.xip_files, bs == 65536 ? 4 : 5);
+		assert_int_equal(ci.st.xip_blocks,
+				 1 + 1 + 2 + 4 + (bs == 65536 ? 0 : 1));
 		release(&ci);
 	}
 }
