@@ -276,6 +276,11 @@ int cramfs_tree_set_data(struct cramfs_tree *tree, uint32_t id,
 		return cramfs_msg_set(&tree->msg, -EFBIG,
 				      "%s: %zu bytes; cramfs limit is %u",
 				      path, len, CRAMFS_SIZE_MAX);
+	/* The kernel reads a symlink's first page only; Linux allows 4095. */
+	if (S_ISLNK(n->mode) && (len == 0 || len > CRAMFS_SYMLINK_MAX))
+		return cramfs_msg_set(&tree->msg, -ENAMETOOLONG,
+				      "%s: symlink target of %zu bytes; limit is 1 to %u",
+				      path, len, CRAMFS_SYMLINK_MAX);
 	if (len) {
 		copy = malloc(len);
 		if (!copy)

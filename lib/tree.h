@@ -42,6 +42,9 @@ struct cramfs_tree {
 	struct cramfs_strlist warnings;
 };
 
+/* Longest symlink target: Linux's PATH_MAX less the NUL. */
+#define CRAMFS_SYMLINK_MAX 4095u
+
 /* Longest path inside an image we build (components are <= 252 bytes). */
 #define CRAMFS_TREE_PATH_MAX 4096u
 

@@ -27,6 +27,7 @@ struct mkcramfs_opts {
 	bool report_json;
 	uint32_t xip_align;       /* from -X or --xip-align */
 	bool xip_align_set;       /* --xip-align given: -X does not change it */
+	bool xip_mode_set;        /* --xip given: -X does not change the mode */
 	struct mkcramfs_patterns xip_include;
 	struct mkcramfs_patterns xip_exclude;
 };

@@ -158,7 +158,10 @@ static void parse_xip_mode(struct mkcramfs_opts *o, const char *s)
 static void parse_long(struct mkcramfs_opts *o, int c, const char *arg)
 {
 	switch (c) {
-	case OPT_XIP: parse_xip_mode(o, arg); break;
+	case OPT_XIP:
+		parse_xip_mode(o, arg);
+		o->xip_mode_set = true;
+		break;
 	case OPT_XIP_ALIGN:
 		if (strcmp(arg, "page") && strcmp(arg, "word"))
 			usage_error("invalid XIP alignment '%s': use page or word", arg);
@@ -206,7 +209,8 @@ static void parse_short(struct mkcramfs_opts *o, int c, const char *arg,
 	case 'i': o->write.insert_file = arg; break;
 	case 'X':
 		/* cramfs-tools: -X for no-MMU alignment, -X -X for MMU pages. */
-		o->write.xip = CRAMFS_XIP_ELF;
+		if (!o->xip_mode_set)
+			o->write.xip = CRAMFS_XIP_ELF;
 		if (!o->xip_align_set)
 			o->xip_align = ++*xip_count == 1 ? 8 : 0;
 		break;

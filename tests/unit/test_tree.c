@@ -351,10 +351,29 @@ static void set_data_only_applies_to_files_and_symlinks(void **state)
 	assert_int_equal(tree->nodes[link].src, CRAMFS_SRC_MEMORY);
 	assert_memory_equal(tree->nodes[link].data, "target", 6);
 	assert_true(cramfs_node_has_data(&tree->nodes[link]));
-	/* Setting empty data leaves no data source. */
-	assert_int_equal(cramfs_tree_set_data(tree, link, NULL, 0), 0);
-	assert_int_equal(tree->nodes[link].src, CRAMFS_SRC_NONE);
-	assert_false(cramfs_node_has_data(&tree->nodes[link]));
+	/* A symlink target is 1 to 4095 bytes: Linux makes no other. */
+	assert_int_equal(cramfs_tree_set_data(tree, link, NULL, 0), -ENAMETOOLONG);
+	assert_contains(cramfs_tree_errmsg(tree), "d/l");
+	assert_contains(cramfs_tree_errmsg(tree), "4095");
+	{
+		char big[4096];
+
+		memset(big, 'x', sizeof(big));
+		assert_int_equal(cramfs_tree_set_data(tree, link, big, 4096),
+				 -ENAMETOOLONG);
+		assert_int_equal(cramfs_tree_set_data(tree, link, big, 4095), 0);
+	}
+	/* Setting empty data on a file leaves no data source. */
+	{
+		struct cramfs_attr f = attr_of(S_IFREG | 0644);
+		uint32_t file;
+
+		assert_int_equal(cramfs_tree_add(tree, dir, "f", &f, &file), 0);
+		assert_int_equal(cramfs_tree_set_data(tree, file, "abc", 3), 0);
+		assert_int_equal(cramfs_tree_set_data(tree, file, NULL, 0), 0);
+		assert_int_equal(tree->nodes[file].src, CRAMFS_SRC_NONE);
+		assert_false(cramfs_node_has_data(&tree->nodes[file]));
+	}
 }
 
 static void tree_path_joins_components_with_slashes(void **state)
