@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tree.h"
+#include "write.h"
 
 static int write_device(struct cramfs_tree *tree,
 			const struct cramfs_write_opts *opts, const char *path,
@@ -26,7 +26,7 @@ static int write_device(struct cramfs_tree *tree,
 	if (fd < 0)
 		return cramfs_msg_set(&tree->msg, -errno, "%s: %s", path,
 				      strerror(errno));
-	err = cramfs_write_fd(tree, opts, fd, stats);
+	err = cramfs_write_named(tree, opts, fd, path, stats);
 	if (!err && fsync(fd) < 0)
 		err = cramfs_msg_set(&tree->msg, -errno, "%s: %s", path,
 				     strerror(errno));
@@ -91,7 +91,7 @@ int cramfs_write_file(struct cramfs_tree *tree,
 				      "%s: cannot create a temporary file beside it: %s",
 				      path, strerror(-fd));
 	}
-	err = cramfs_write_fd(tree, opts, fd, stats);
+	err = cramfs_write_named(tree, opts, fd, path, stats);
 	if (!err)
 		err = finish(tree, fd, tmp, path);
 	close(fd);

@@ -67,8 +67,8 @@ int cramfs_pwrite_all(struct cramfs_writer *w, const void *buf, size_t len,
 			continue;
 		if (n <= 0)
 			return cramfs_msg_set(&w->tree->msg, n < 0 ? -errno : -EIO,
-					      "cannot write image at byte %ju: %s",
-					      (uintmax_t)offset,
+					      "%s: cannot write at byte %ju: %s",
+					      w->out_name, (uintmax_t)offset,
 					      n < 0 ? strerror(errno) : "short write");
 		p += n;
 		len -= (size_t)n;
@@ -233,7 +233,8 @@ static void fill_stats(const struct cramfs_writer *w,
 {
 	memset(st, 0, sizeof(*st));
 	st->image_size = cramfs_layout_image_size(w->layout);
-	st->metadata_size = w->layout->meta_end - w->layout->super_offset;
+	st->metadata_size = w->layout->meta_end - w->layout->super_offset -
+			    w->layout->insert_len;
 	st->files = (uint32_t)w->tree->count;
 	st->blocks = w->blocks;
 	st->crc = w->crc;
@@ -247,12 +248,20 @@ static void fill_stats(const struct cramfs_writer *w,
 	if (w->layout->xip_end)
 		st->xip_padding += w->layout->xip_start - w->layout->meta_end;
 	st->xip_inline_padding = w->sim_padding;
-	st->data_stored = w->layout->data_end - w->layout->meta_end;
+	st->data_stored = w->layout->data_end - w->layout->meta_end -
+			  st->xip_padding;
 }
 
 int cramfs_write_fd(struct cramfs_tree *tree,
 		    const struct cramfs_write_opts *opts, int fd,
 		    struct cramfs_write_stats *stats)
+{
+	return cramfs_write_named(tree, opts, fd, "image", stats);
+}
+
+int cramfs_write_named(struct cramfs_tree *tree,
+		       const struct cramfs_write_opts *opts, int fd,
+		       const char *name, struct cramfs_write_stats *stats)
 {
 	struct cramfs_writer w;
 	int err;
@@ -262,6 +271,7 @@ int cramfs_write_fd(struct cramfs_tree *tree,
 	if (err)
 		return err;
 	err = writer_init(&w, tree, opts, fd);
+	w.out_name = name;
 	if (!err)
 		err = write_all_data(&w);
 	if (!err)

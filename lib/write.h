@@ -15,6 +15,7 @@ struct cramfs_writer {
 	struct cramfs_tree *tree;
 	const struct cramfs_write_opts *opts;
 	int fd;
+	const char *out_name;    /* the image, as messages name it */
 	int insert_fd;           /* -i file, or -1 */
 	uint32_t insert_size;    /* its length, unpadded */
 	enum cramfs_endian endian;
@@ -54,6 +55,11 @@ struct cramfs_writer {
 	char path[CRAMFS_TREE_PATH_MAX];
 	char other_path[CRAMFS_TREE_PATH_MAX];
 };
+
+/* cramfs_write_fd() with the image's name for messages. */
+int cramfs_write_named(struct cramfs_tree *tree,
+		       const struct cramfs_write_opts *opts, int fd,
+		       const char *name, struct cramfs_write_stats *stats);
 
 int cramfs_pwrite_all(struct cramfs_writer *w, const void *buf, size_t len,
 		      uint64_t offset);

@@ -42,7 +42,7 @@ if cmp -s old.img old.copy; then fail "a successful build left the old image"; f
 if [ -c /dev/full ] && [ -w /dev/full ]; then
 	run "$MKCRAMFS" in /dev/full
 	expect_rc 8
-	expect_err "mkcramfs: cannot write image at byte "
+	expect_err "mkcramfs: /dev/full: cannot write at byte "
 	expect_err ": No space left on device"
 	[ ! -s "$TMP/out" ] || fail "summary printed for a failed write"
 fi
