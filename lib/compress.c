@@ -93,6 +93,22 @@ static int begin_encoding(struct cramfs_encoded *enc, size_t size,
 	return 0;
 }
 
+static void record_block(struct cramfs_encoded *enc, uint32_t i, size_t rel,
+			 enum cramfs_block_kind kind)
+{
+	enc->rel_end[i] = (uint32_t)rel;
+	enc->kind[i] = (uint8_t)kind;
+	enc->count[kind]++;
+}
+
+/* The stored bytes end at `pos`; pad them with zeros to 4 bytes. */
+static void finish_encoding(struct cramfs_encoded *enc, size_t pos)
+{
+	enc->len = pos;
+	enc->padded_len = (pos + 3u) & ~(size_t)3u;
+	memset(enc->buf + pos, 0, enc->padded_len - pos);
+}
+
 int cramfs_encode(struct cramfs_deflater *d, const struct cramfs_encode_opts *o,
 		  const uint8_t *content, size_t size,
 		  struct cramfs_encoded *enc)
@@ -126,13 +142,9 @@ int cramfs_encode(struct cramfs_deflater *d, const struct cramfs_encode_opts *o,
 			}
 		}
 		pos += out;
-		enc->rel_end[i] = (uint32_t)pos;
-		enc->kind[i] = (uint8_t)kind;
-		enc->count[kind]++;
+		record_block(enc, i, pos, kind);
 	}
-	enc->len = pos;
-	enc->padded_len = (pos + 3u) & ~(size_t)3u;
-	memset(enc->buf + pos, 0, enc->padded_len - pos);
+	finish_encoding(enc, pos);
 	return 0;
 }
 
@@ -229,13 +241,9 @@ int cramfs_encode_direct(struct cramfs_deflater *d,
 			if (err)
 				return err;
 		}
-		enc->rel_end[i] = (uint32_t)start;
-		enc->kind[i] = (uint8_t)kind;
-		enc->count[kind]++;
+		record_block(enc, i, start, kind);
 	}
-	enc->len = pos;
-	enc->padded_len = (pos + 3u) & ~(size_t)3u;
-	memset(enc->buf + pos, 0, enc->padded_len - pos);
+	finish_encoding(enc, pos);
 	return 0;
 }
 
