@@ -6,6 +6,7 @@
  * codes follow fsck(8).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -27,20 +28,35 @@ enum {
 	EXIT_USAGE = 16,
 };
 
-enum { OPT_STRICT = 0x100 };
+enum { OPT_STRICT = 0x100, OPT_LIST, OPT_JSON, OPT_EXTRACT_TAR };
 
 struct ck_opts {
 	const char *image;
 	const char *extract_dir;
+	const char *extract_tar;  /* tar archive to write; "-": stdout */
 	uint32_t block_size;
 	bool verbose;
+	bool list;            /* the -v listing without the notes */
+	bool json;            /* facts as JSON on stdout instead of text */
 	bool strict;          /* warnings count as errors */
 };
 
 struct ck_run {
 	const struct ck_opts *opts;
 	struct cramfs_image *img;
+	FILE *out;            /* listing and summary: stderr when the tar
+				 archive goes to stdout */
 	unsigned int block_errors;
+	struct json_finding *findings; /* --json: collected, printed later */
+	size_t nfindings;
+	size_t findings_cap;
+};
+
+struct json_finding {
+	enum cramfs_severity severity;
+	char *path;           /* NULL for image-wide facts */
+	uint64_t offset;
+	char *message;
 };
 
 static void usage(FILE *out)
@@ -52,8 +68,15 @@ static void usage(FILE *out)
 	      "Options:\n"
 	      "  -v, --verbose          list every entry (ls -l style, with XIP pages)\n"
 	      "                         and show notes\n"
+	      "      --list             the -v listing without the notes\n"
+	      "                         (-v / --list compatible listing)\n"
+	      "      --json             write the facts of the check as JSON to\n"
+	      "                         standard output instead of the text\n"
+	      "                         listing and summary\n"
 	      "  -x, --extract[=DIR]    extract into DIR (created if missing, must be\n"
 	      "                         empty); also written -x DIR IMAGE\n"
+	      "      --extract-tar=FILE after a clean check, write the tree as a\n"
+	      "                         pax tar archive to FILE ('-': standard output)\n"
 	      "  -b, --blocksize=SIZE   block size of the image = the target's page\n"
 	      "      --page-size=SIZE   size: 4096 (default), 16384 or 65536\n"
 	      "      --strict           warnings count as errors (exit 4)\n"
@@ -136,6 +159,9 @@ static int parse_options(int argc, char **argv, struct ck_opts *o)
 		{ "blocksize", required_argument, NULL, 'b' },
 		{ "page-size", required_argument, NULL, 'b' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "extract-tar", required_argument, NULL, OPT_EXTRACT_TAR },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool bare_x = false;
@@ -166,6 +192,17 @@ static int parse_options(int argc, char **argv, struct ck_opts *o)
 		case OPT_STRICT:
 			o->strict = true;
 			break;
+		case OPT_LIST:
+			o->list = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_EXTRACT_TAR:
+			if (!*optarg)
+				return usage_error("empty tar archive name");
+			o->extract_tar = optarg;
+			break;
 		case 'a':
 		case 'y':
 		case 'c':
@@ -174,6 +211,8 @@ static int parse_options(int argc, char **argv, struct ck_opts *o)
 			return bad_option(c, argv);
 		}
 	}
+	if (o->json && o->extract_tar && !strcmp(o->extract_tar, "-"))
+		return usage_error("--json and --extract-tar=- both write to standard output");
 	return take_operands(argc, argv, bare_x, o);
 }
 
@@ -195,18 +234,70 @@ static void put_path(FILE *out, const char *lead, const char *path)
 	}
 }
 
-static void print_finding(void *arg, const struct cramfs_finding *f)
-{
-	struct ck_run *run = arg;
-	static const char *const sev[] = { "note", "warning", "error" };
+static const char *const severity_names[] = { "note", "warning", "error" };
 
+static const char *severity_name(enum cramfs_severity sev)
+{
+	return severity_names[sev <= CRAMFS_SEV_ERROR ? sev : CRAMFS_SEV_ERROR];
+}
+
+static void count_block_error(struct ck_run *run, const struct cramfs_finding *f)
+{
 	if (f->severity == CRAMFS_SEV_ERROR && f->path &&
 	    !strncmp(f->message, "block ", 6))
 		run->block_errors++;
+}
+
+/* --json: keep every finding (notes too) for the JSON document. */
+static void collect_finding(void *arg, const struct cramfs_finding *f)
+{
+	struct ck_run *run = arg;
+	struct json_finding *jf;
+
+	count_block_error(run, f);
+	if (run->nfindings == run->findings_cap) {
+		size_t cap = run->findings_cap ? 2 * run->findings_cap : 16;
+		struct json_finding *n = realloc(run->findings, cap * sizeof(*n));
+
+		if (!n) {
+			fprintf(stderr, PROG ": out of memory\n");
+			exit(EXIT_OPERATIONAL);
+		}
+		run->findings = n;
+		run->findings_cap = cap;
+	}
+	jf = &run->findings[run->nfindings];
+	jf->severity = f->severity;
+	jf->offset = f->offset;
+	jf->path = f->path ? strdup(f->path) : NULL;
+	jf->message = strdup(f->message);
+	if ((f->path && !jf->path) || !jf->message) {
+		fprintf(stderr, PROG ": out of memory\n");
+		exit(EXIT_OPERATIONAL);
+	}
+	run->nfindings++;
+}
+
+static void free_findings(struct ck_run *run)
+{
+	for (size_t i = 0; i < run->nfindings; i++) {
+		free(run->findings[i].path);
+		free(run->findings[i].message);
+	}
+	free(run->findings);
+	run->findings = NULL;
+	run->nfindings = run->findings_cap = 0;
+}
+
+static void print_finding(void *arg, const struct cramfs_finding *f)
+{
+	struct ck_run *run = arg;
+
+	count_block_error(run, f);
 	if (f->severity == CRAMFS_SEV_INFO && !run->opts->verbose)
 		return;
 	fprintf(stderr, PROG ": %s: %s: ", run->opts->image,
-		sev[f->severity <= CRAMFS_SEV_ERROR ? f->severity : 2]);
+		severity_name(f->severity));
 	if (f->path) {
 		put_path(stderr, "", f->path);
 		fputs(": ", stderr);
@@ -253,12 +344,12 @@ static void print_link(struct ck_run *run, const struct cramfs_entry *e)
 
 	l.text[l.len] = '\0';
 	if (ret < 0) {
-		fputs(" -> ?", stdout);
+		fputs(" -> ?", run->out);
 		return;
 	}
-	put_path(stdout, " -> ", l.text);
+	put_path(run->out, " -> ", l.text);
 	if (ret > 0 || strlen(l.text) != l.len)
-		fputs("...", stdout);
+		fputs("...", run->out);
 }
 
 static const char *plural(uint32_t n, const char *one, const char *many);
@@ -274,7 +365,7 @@ static void print_xip(struct ck_run *run, const struct cramfs_entry *e)
 	    cramfs_image_xip_audit(run->img, e, run->opts->block_size, &a) ||
 	    !a.mappable_pages)
 		return;
-	printf(" [xip %u/%u %s]", a.mappable_pages, a.pages,
+	fprintf(run->out, " [xip %u/%u %s]", a.mappable_pages, a.pages,
 	       plural(a.pages, "page", "pages"));
 }
 
@@ -291,12 +382,12 @@ static int list_entry(void *arg, const struct cramfs_entry *e)
 			 in->size & 0xff);
 	else
 		snprintf(size, sizeof(size), "%u", in->size);
-	printf("%s %9s %9s ", mode, owner, size);
-	put_path(stdout, "/", e->path);
+	fprintf(run->out, "%s %9s %9s ", mode, owner, size);
+	put_path(run->out, "/", e->path);
 	if (S_ISLNK(in->mode))
 		print_link(run, e);
 	print_xip(run, e);
-	putchar('\n');
+	fputc('\n', run->out);
 	return 0;
 }
 
@@ -305,26 +396,187 @@ static const char *plural(uint32_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-static void print_summary(const struct ck_opts *o,
+static void print_summary(const struct ck_run *run,
 			  const struct cramfs_verify_stats *st)
 {
-	printf("%s: ", o->image);
+	FILE *out = run->out;
+
+	fprintf(out, "%s: ", run->opts->image);
 	if (st->errors)
-		printf("%u %s", st->errors, plural(st->errors, "error", "errors"));
+		fprintf(out, "%u %s", st->errors,
+			plural(st->errors, "error", "errors"));
 	else
-		fputs("clean", stdout);
-	printf(", %u %s, %u %s, %u %s", st->entries,
+		fputs("clean", out);
+	fprintf(out, ", %u %s, %u %s, %u %s", st->entries,
 	       plural(st->entries, "entry", "entries"), st->files,
 	       plural(st->files, "file", "files"), st->blocks,
 	       plural(st->blocks, "block", "blocks"));
 	if (st->xip_fully || st->xip_partly)
-		printf(", XIP: %u fully, %u partly, %u %s", st->xip_fully,
+		fprintf(out, ", XIP: %u fully, %u partly, %u %s", st->xip_fully,
 		       st->xip_partly, st->xip_pages,
 		       plural(st->xip_pages, "page", "pages"));
 	if (st->warnings)
-		printf(", %u %s", st->warnings,
-		       plural(st->warnings, "warning", "warnings"));
-	putchar('\n');
+		fprintf(out, ", %u %s", st->warnings,
+			plural(st->warnings, "warning", "warnings"));
+	fputc('\n', out);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON.                                                                */
+/* ------------------------------------------------------------------ */
+
+/* Length of a valid UTF-8 sequence at p (n bytes left), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	/* Overlong forms, surrogates, beyond U+10FFFF. */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return len;
+}
+
+/*
+ * A JSON string of `lead` and `len` bytes at s. Control characters are
+ * \u00XX; bytes that are not valid UTF-8 (names are raw bytes) show as
+ * the code point of the same value, \u00XX, so the document stays valid.
+ */
+static void json_str(FILE *out, const char *lead, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', out);
+	fputs(lead, out);
+	for (size_t i = 0; i < len;) {
+		size_t u;
+
+		if (p[i] == '"' || p[i] == '\\') {
+			fprintf(out, "\\%c", p[i]);
+			i++;
+		} else if (p[i] < 0x20 || p[i] == 0x7f) {
+			fprintf(out, "\\u%04x", p[i]);
+			i++;
+		} else if (p[i] < 0x80) {
+			fputc(p[i], out);
+			i++;
+		} else if ((u = utf8_len(p + i, len - i))) {
+			fwrite(p + i, 1, u, out);
+			i += u;
+		} else {
+			fprintf(out, "\\u%04x", p[i]);
+			i++;
+		}
+	}
+	fputc('"', out);
+}
+
+static void json_cstr(FILE *out, const char *lead, const char *s)
+{
+	json_str(out, lead, s, strlen(s));
+}
+
+static char type_letter(uint32_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return 'f';
+	case S_IFDIR: return 'd';
+	case S_IFLNK: return 'l';
+	case S_IFCHR: return 'c';
+	case S_IFBLK: return 'b';
+	case S_IFIFO: return 'p';
+	case S_IFSOCK: return 's';
+	default: return '?';
+	}
+}
+
+struct json_walk {
+	struct ck_run *run;
+	bool first;
+};
+
+static int json_entry(void *arg, const struct cramfs_entry *e)
+{
+	struct json_walk *w = arg;
+	struct ck_run *run = w->run;
+	const struct cramfs_inode *in = &e->inode;
+	const struct cramfs_super *sb = cramfs_image_super(run->img);
+	FILE *out = stdout;
+	struct cramfs_xip_audit a;
+
+	fputs(w->first ? "\n    {\"path\": " : ",\n    {\"path\": ", out);
+	w->first = false;
+	json_cstr(out, "/", e->path);
+	fprintf(out, ", \"mode\": %u, \"type\": \"%c\", \"uid\": %u, \"gid\": %u, \"size\": %u",
+		in->mode, type_letter(in->mode), in->uid, in->gid, in->size);
+	if (S_ISLNK(in->mode)) {
+		struct link_buf l = { .len = 0 };
+
+		/* A target that cannot be read is named by a finding. */
+		if (cramfs_image_read_data(run->img, e, link_sink, &l) >= 0) {
+			fputs(", \"target\": ", out);
+			json_str(out, "", l.text, l.len);
+		}
+	}
+	if ((sb->flags & CRAMFS_FLAG_EXT_BLOCK_POINTERS) && S_ISREG(in->mode) &&
+	    !cramfs_image_xip_audit(run->img, e, run->opts->block_size, &a))
+		fprintf(out, ", \"xip_pages\": %u", a.mappable_pages);
+	fputc('}', out);
+	return 0;
+}
+
+static void print_json(struct ck_run *run, const struct cramfs_verify_stats *st,
+		       bool clean)
+{
+	const struct cramfs_super *sb = cramfs_image_super(run->img);
+	struct json_walk w = { .run = run, .first = true };
+	FILE *out = stdout;
+
+	fputs("{\n  \"image\": ", out);
+	json_cstr(out, "", run->opts->image);
+	fprintf(out, ",\n  \"endian\": \"%s\",\n  \"super_offset\": %u,\n"
+		"  \"size\": %u,\n  \"flags\": %u,\n  \"block_size\": %u,\n"
+		"  \"clean\": %s,\n  \"errors\": %u,\n  \"warnings\": %u,\n"
+		"  \"entries\": %u,\n  \"files\": %u,\n  \"blocks\": %u,\n"
+		"  \"xip\": {\"fully\": %u, \"partly\": %u, \"pages\": %u},\n"
+		"  \"findings\": [",
+		cramfs_image_endian(run->img) == CRAMFS_ENDIAN_BIG ? "big" : "little",
+		cramfs_image_super_offset(run->img), sb->size, sb->flags,
+		run->opts->block_size, clean ? "true" : "false", st->errors,
+		st->warnings, st->entries, st->files, st->blocks, st->xip_fully,
+		st->xip_partly, st->xip_pages);
+	for (size_t i = 0; i < run->nfindings; i++) {
+		const struct json_finding *f = &run->findings[i];
+
+		fprintf(out, "%s\n    {\"severity\": \"%s\", \"path\": ",
+			i ? "," : "", severity_name(f->severity));
+		if (f->path)
+			json_cstr(out, "/", f->path);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"offset\": %llu, \"message\": ",
+			(unsigned long long)f->offset);
+		json_cstr(out, "", f->message);
+		fputc('}', out);
+	}
+	fputs(run->nfindings ? "\n  ],\n  \"entries_list\": [" : "],\n  \"entries_list\": [",
+	      out);
+	/* A walk cut short by damage lists what it reached: findings say why. */
+	cramfs_image_walk(run->img, json_entry, &w);
+	fputs(w.first ? "]\n}\n" : "\n  ]\n}\n", out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -409,9 +661,64 @@ static int extract(struct ck_run *run)
 	return EXIT_CLEAN;
 }
 
-/* Blocks fail to decode with the wrong -b: find the size that works. */
-static void suggest_block_size(const struct ck_opts *o)
+/* The tree as a tar archive: to stdout, or through a temporary file. */
+static int write_tar(struct ck_run *run)
 {
+	const char *path = run->opts->extract_tar;
+	struct cramfs_extract_opts xo = { .on_skip = print_skip, .arg = run };
+	mode_t mask;
+	char *tmp;
+	int ret, fd;
+
+	if (!strcmp(path, "-")) {
+		fflush(stdout);
+		ret = cramfs_extract_tar(run->img, STDOUT_FILENO, &xo);
+		return ret ? lib_failure(run, ret) : EXIT_CLEAN;
+	}
+	tmp = malloc(strlen(path) + sizeof(".XXXXXX"));
+	if (!tmp) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_OPERATIONAL;
+	}
+	strcpy(tmp, path);
+	strcat(tmp, ".XXXXXX");
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, PROG ": %s: cannot create a temporary file: %s\n",
+			path, strerror(errno));
+		free(tmp);
+		return EXIT_OPERATIONAL;
+	}
+	mask = umask(0);
+	umask(mask);
+	/* As a plain open(O_CREAT, 0666) would have made it. */
+	if (fchmod(fd, 0666 & ~mask))
+		fprintf(stderr, PROG ": %s: warning: cannot set the mode: %s\n",
+			path, strerror(errno));
+	ret = cramfs_extract_tar(run->img, fd, &xo);
+	if (ret)
+		ret = lib_failure(run, ret);
+	if (close(fd) && !ret) {
+		fprintf(stderr, PROG ": %s: cannot write: %s\n", path,
+			strerror(errno));
+		ret = EXIT_OPERATIONAL;
+	}
+	if (!ret && rename(tmp, path)) {
+		fprintf(stderr, PROG ": %s: cannot rename %s: %s\n", path, tmp,
+			strerror(errno));
+		ret = EXIT_OPERATIONAL;
+	}
+	if (ret)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}
+
+/* Blocks fail to decode with the wrong -b: find the size that works. */
+static void suggest_block_size(struct ck_run *run)
+{
+	const struct ck_opts *o = run->opts;
+
 	static const uint32_t sizes[] = { 4096, 16384, 65536 };
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -422,9 +729,20 @@ static void suggest_block_size(const struct ck_opts *o)
 			continue;
 		if (!cramfs_image_set_block_size(img, sizes[i]) &&
 		    !cramfs_image_open_file(img, o->image) &&
-		    !cramfs_verify(img, NULL, NULL, &st) && !st.errors)
-			fprintf(stderr, PROG ": %s: note: the image checks clean with -b %u\n",
-				o->image, sizes[i]);
+		    !cramfs_verify(img, NULL, NULL, &st) && !st.errors) {
+			char msg[64];
+			struct cramfs_finding f = {
+				.severity = CRAMFS_SEV_INFO, .message = msg,
+			};
+
+			snprintf(msg, sizeof(msg),
+				 "the image checks clean with -b %u", sizes[i]);
+			if (o->json)
+				collect_finding(run, &f);
+			else
+				fprintf(stderr, PROG ": %s: note: %s\n",
+					o->image, msg);
+		}
 		cramfs_image_free(img);
 	}
 }
@@ -433,30 +751,42 @@ static int check(struct ck_run *run)
 {
 	const struct ck_opts *o = run->opts;
 	struct cramfs_verify_stats st;
+	bool bad;
 	int ret;
 
 	ret = cramfs_image_open_file(run->img, o->image);
 	if (ret)
 		return lib_failure(run, ret);
 	/* A listing cut short by damage is fine: verify names the damage. */
-	if (o->verbose)
+	if (!o->json && (o->verbose || o->list))
 		cramfs_image_walk(run->img, list_entry, run);
-	fflush(stdout);
-	ret = cramfs_verify(run->img, print_finding, run, &st);
+	fflush(run->out);
+	ret = cramfs_verify(run->img, o->json ? collect_finding : print_finding,
+			    run, &st);
 	if (ret)
 		return lib_failure(run, ret);
 	fflush(stderr);
-	print_summary(o, &st);
-	if (st.errors || (o->strict && st.warnings)) {
-		if (run->block_errors)
-			suggest_block_size(o);
-		if (o->extract_dir)
+	bad = st.errors || (o->strict && st.warnings);
+	/* --json: the suggestion is one more note of the document. */
+	if (bad && run->block_errors && o->json)
+		suggest_block_size(run);
+	if (o->json)
+		print_json(run, &st, !bad);
+	else
+		print_summary(run, &st);
+	if (bad) {
+		if (run->block_errors && !o->json)
+			suggest_block_size(run);
+		if (o->extract_dir || o->extract_tar)
 			fprintf(stderr, PROG ": %s: not extracted: the image has %s\n",
 				o->image, st.errors ? "errors" : "warnings (--strict)");
 		return EXIT_ERRORS;
 	}
-	fflush(stdout);
-	return o->extract_dir ? extract(run) : EXIT_CLEAN;
+	fflush(run->out);
+	ret = o->extract_dir ? extract(run) : EXIT_CLEAN;
+	if (!ret && o->extract_tar)
+		ret = write_tar(run);
+	return ret;
 }
 
 /* Output lost (a full disk, a closed pipe) is an operational error. */
@@ -478,6 +808,8 @@ int main(int argc, char **argv)
 	ret = parse_options(argc, argv, &opts);
 	if (ret >= 0)
 		return flush_stdout(ret);
+	/* The archive owns stdout: the text goes to stderr then. */
+	run.out = opts.extract_tar && !strcmp(opts.extract_tar, "-") ? stderr : stdout;
 	if (cramfs_image_new(&run.img)) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return EXIT_OPERATIONAL;
@@ -487,6 +819,7 @@ int main(int argc, char **argv)
 		ret = lib_failure(&run, ret);
 	else
 		ret = check(&run);
+	free_findings(&run);
 	cramfs_image_free(run.img);
 	return flush_stdout(ret);
 }

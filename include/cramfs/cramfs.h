@@ -374,6 +374,17 @@ struct cramfs_extract_opts {
 CRAMFS_API int cramfs_extract(struct cramfs_image *img, const char *dir,
 			      const struct cramfs_extract_opts *opts);
 
+/*
+ * Write the tree to `fd` as a pax tar archive: entries "./" and "./PATH"
+ * in walk order with the stored mode and owner and mtime 0; devices with
+ * major and minor as the kernel decodes them; symlinks with their targets.
+ * File data is streamed block by block. Sockets (tar has no type for them)
+ * and symlinks tar cannot hold are told to opts->on_skip and left out;
+ * restore_owner and create_devices are ignored. `fd` is not closed.
+ */
+CRAMFS_API int cramfs_extract_tar(struct cramfs_image *img, int fd,
+				  const struct cramfs_extract_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif
