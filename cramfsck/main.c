@@ -365,8 +365,15 @@ static void print_xip(struct ck_run *run, const struct cramfs_entry *e)
 	    cramfs_image_xip_audit(run->img, e, run->opts->block_size, &a) ||
 	    !a.mappable_pages)
 		return;
-	fprintf(run->out, " [xip %u/%u %s]", a.mappable_pages, a.pages,
-	       plural(a.pages, "page", "pages"));
+	if (a.state == CRAMFS_XIP_STATE_FULLY) {
+		fprintf(run->out, " [xip fully, %u/%u %s]", a.mappable_pages,
+			a.pages, plural(a.pages, "page", "pages"));
+		return;
+	}
+	/* A mapping of the whole file gets only the run at its first page. */
+	fprintf(run->out, " [xip partly, %u/%u %s, %u from offset 0, %u %s]",
+		a.mappable_pages, a.pages, plural(a.pages, "page", "pages"),
+		a.mapped_from_start, a.runs, plural(a.runs, "run", "runs"));
 }
 
 static int list_entry(void *arg, const struct cramfs_entry *e)

@@ -14,9 +14,17 @@ run "$CRAMFSCK" -v all.img
 expect_rc 0
 expect_out "all.img: clean, 6 entries, 4 files,"
 expect_out "XIP: 3 fully, 1 partly,"
-expect_out "/data [xip 3/3 pages]"
-expect_out "/whole [xip 1/2 pages]"
-expect_out "/readme [xip 1/1 page]"
+expect_out "/data [xip fully, 3/3 pages]"
+expect_out "/whole [xip partly, 1/2 pages, 1 from offset 0, 1 run]"
+expect_out "/readme [xip fully, 1/1 page]"
+
+# An ELF file: only its read-only segments map, from offset 0 on.
+run "$CRAMFSCK" -v all.img
+run "$MKCRAMFS" -q -X -X in elf.img
+run "$CRAMFSCK" -v elf.img
+expect_rc 0
+grep -Eq '/bin/ls \[xip partly, ([0-9]+)/[0-9]+ pages, \1 from offset 0, 1 run\]$' "$TMP/out" ||
+	{ cat "$TMP/out"; fail "bin/ls: expected one run of read-only pages from offset 0"; }
 
 # --xip-map-last-page: the page-multiple file maps whole, with the
 # stock-kernel read() warning; --strict turns it into a failure.
