@@ -1,5 +1,6 @@
 #!/bin/sh
-# make demo: build a small sample tree, write an image, verify and list it.
+# make demo: build a small sample tree, write a plain and an XIP image,
+# verify and list them.
 set -eu
 build=${1:-build}
 rm -rf demo
@@ -16,3 +17,7 @@ echo "+ mkcramfs -v demo/rootfs demo/demo.img"
 "$build/mkcramfs" -v demo/rootfs demo/demo.img
 echo "+ cramfsck -v demo/demo.img"
 "$build/cramfsck" -v demo/demo.img
+echo "+ mkcramfs -X -X --report demo/rootfs demo/demo-xip.img"
+"$build/mkcramfs" -X -X --report demo/rootfs demo/demo-xip.img
+echo "+ cramfsck -v demo/demo-xip.img"
+"$build/cramfsck" -v demo/demo-xip.img
