@@ -35,6 +35,9 @@ int cramfs_strlist_addf(struct cramfs_strlist *list, const char *fmt, ...)
 	CRAMFS_PRINTF(2, 3);
 void cramfs_strlist_free(struct cramfs_strlist *list);
 
+/* Read exactly `len` bytes at `offset`: 0, -errno, or -ENODATA at EOF. */
+int cramfs_pread_all(int fd, void *buf, size_t len, uint64_t offset);
+
 /* Grow *arr (element size `size`) so that index `need - 1` fits. */
 int cramfs_grow(void *arr, size_t *cap, size_t need, size_t size);
 

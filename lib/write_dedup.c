@@ -8,25 +8,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "write.h"
-
-static int pread_all(int fd, uint8_t *buf, size_t len, uint64_t offset)
-{
-	while (len) {
-		ssize_t n = pread(fd, buf, len, (off_t)offset);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		buf += n;
-		len -= (size_t)n;
-		offset += (uint64_t)n;
-	}
-	return 0;
-}
 
 static int same_stored(struct cramfs_writer *w,
 		       const struct cramfs_dedup_entry *e, bool *same)
@@ -45,7 +28,7 @@ static int same_stored(struct cramfs_writer *w,
 	 * An output that cannot be read back (/dev/null, a write-only
 	 * device) only loses the saving: the data is stored again.
 	 */
-	if (pread_all(w->fd, old, e->stored_len, e->offset)) {
+	if (cramfs_pread_all(w->fd, old, e->stored_len, e->offset)) {
 		free(old);
 		return 0;
 	}

@@ -25,6 +25,7 @@ struct source {
 static int read_at(void *arg, uint64_t off, void *buf, size_t len)
 {
 	struct source *s = arg;
+	int err;
 
 	if (off > s->node->size || len > s->node->size - off)
 		return -EIO;
@@ -32,18 +33,9 @@ static int read_at(void *arg, uint64_t off, void *buf, size_t len)
 		memcpy(buf, s->node->data + off, len);
 		return 0;
 	}
-	while (len) {
-		ssize_t n = pread(s->fd, buf, len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -ESTALE;
-		buf = (uint8_t *)buf + n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
+	err = cramfs_pread_all(s->fd, buf, len, off);
+	/* Shorter than at the scan: not ELF as far as XIP goes. */
+	return err == -ENODATA ? -ESTALE : err;
 }
 
 static bool matches(const char *path, const char *const *pats, size_t n)
