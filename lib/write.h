@@ -8,8 +8,64 @@
 
 #include "compress.h"
 #include "dedup.h"
+#include "encode.h"
 #include "layout.h"
 #include "tree.h"
+
+/* One block to compress, and what came of it. */
+struct cramfs_job {
+	const uint8_t *src;
+	uint32_t len;
+	uint8_t kind;         /* in: ZLIB or XIP; out: ZLIB, HOLE or XIP */
+	bool holes_ok;
+	int err;
+	uint32_t zlen;
+	uint32_t xip_addr;
+};
+
+/* Consecutive blocks of one file inside a batch. */
+struct cramfs_segment {
+	uint32_t id;
+	uint32_t first_job;
+	uint32_t njobs;
+	bool begins;          /* holds the file's first block */
+	bool ends;            /* holds its last block: the content is read */
+	bool direct;          /* the file has XIP blocks */
+	uint32_t xip_share;   /* an XIP hard link it shares, or NONE */
+	uint32_t crc;         /* ends: crc32 of the whole content */
+	uint64_t xip_padding; /* begins: zero bytes its XIP runs add */
+};
+
+/* Content read ahead, compressed on the pool, then assembled in order. */
+struct cramfs_batch {
+	uint8_t *raw;
+	size_t raw_len;
+	size_t raw_cap;
+	struct cramfs_job *jobs;
+	size_t njobs;
+	size_t jobs_cap;
+	uint8_t *zbuf;        /* job i's zlib stream at zbuf + i * zbound */
+	size_t zbound;
+	struct cramfs_segment *segs;
+	size_t nsegs;
+	size_t segs_cap;
+	struct cramfs_compressor *comp; /* one per pool thread */
+	unsigned ncomp;
+	struct cramfs_pool *pool;
+};
+
+/* The file being read into batches. */
+struct cramfs_reader {
+	uint32_t id;
+	int fd;
+	bool active;
+	bool direct;
+	uint64_t done;        /* content bytes read */
+	uint32_t crc;
+	size_t xip_cursor;    /* its next XIP run in the layout */
+	uint64_t xip_padding; /* zero bytes its XIP runs add */
+	char path[CRAMFS_TREE_PATH_MAX];
+};
 
 struct cramfs_writer {
 	struct cramfs_tree *tree;
@@ -20,14 +76,26 @@ struct cramfs_writer {
 	uint32_t insert_size;    /* its length, unpadded */
 	enum cramfs_endian endian;
 	uint32_t flags;          /* superblock flags, grown as features are used */
-	struct cramfs_encode_opts enc_opts;
-	struct cramfs_deflater deflater;
-	struct cramfs_encoded enc;
+	struct cramfs_batch batch;
+	struct cramfs_reader src;
+	size_t next_file;        /* next layout->data_order entry to read */
+	uint64_t files_total;    /* progress */
+	uint64_t bytes_total;
+	uint64_t files_read;
+	uint64_t bytes_read;
+	struct cramfs_encoder enc;
+	uint64_t enc_len;        /* the finished file's stored bytes, unpadded */
+	uint32_t enc_crc;        /* crc32 of what follows its table */
+	uint64_t enc_skip;       /* table bytes still to pass uncounted */
+	uint8_t *table;          /* the finished table, image byte order */
+	size_t table_cap;
+	uint8_t *stage;          /* data bytes not yet written */
+	size_t stage_len;
+	uint64_t stage_off;      /* image offset of stage[0] */
+	uint8_t *cmp[2];         /* dedup read-back buffers */
 	struct cramfs_dedup dedup;
 	struct cramfs_layout *layout;
 	size_t warnings_before;  /* tree warnings when the write started */
-	uint8_t *content;        /* the current file's bytes */
-	size_t content_cap;
 	uint64_t data_pos;       /* next byte of the data region */
 	uint32_t data_crc;       /* crc32 of the data region so far */
 	uint32_t crc;            /* final image crc */
@@ -41,12 +109,9 @@ struct cramfs_writer {
 	size_t nxip_runs;
 	uint32_t *xip_share;     /* per node: XIP hard link to share, or NONE */
 	const char **xip_note;   /* per node: why not (fully) XIP, or NULL */
-	size_t xip_cursor;       /* next layout run to write */
+	size_t xip_cursor;       /* next layout run to read */
 	uint64_t xip_pos;        /* next byte of the XIP region */
 	uint32_t xip_crc;        /* crc32 of the XIP region so far */
-	uint8_t *xip_mask;       /* per block of the current file */
-	uint32_t *xip_addr;
-	size_t xip_blockcap;
 	uint32_t xip_files;
 	uint32_t xip_blocks;
 	uint64_t xip_padding;
@@ -66,32 +131,53 @@ int cramfs_pwrite_all(struct cramfs_writer *w, const void *buf, size_t len,
 /* Append to the file data region, which is written strictly in order. */
 int cramfs_emit_data(struct cramfs_writer *w, const void *buf, size_t len);
 
-/* lib/write_content.c: the bytes of a file or symlink, read exactly once. */
-int cramfs_content_get(struct cramfs_writer *w, uint32_t id,
-		       const uint8_t **content);
+/*
+ * lib/write_content.c: the bytes of files and symlinks, read once, in
+ * pieces. A file that changed since the scan is an error.
+ */
+int cramfs_source_open(struct cramfs_writer *w, uint32_t id);
+/* The next `len` bytes, copied into buf or pointed at in place. */
+int cramfs_source_read(struct cramfs_writer *w, uint8_t *buf, size_t len,
+		       const uint8_t **data);
+/* After the last byte: check that the file did not grow. */
+int cramfs_source_close(struct cramfs_writer *w);
 /* Open the -i file and report its length. */
 int cramfs_insert_open(struct cramfs_writer *w, uint32_t *len);
 /* Copy the -i file after the superblock, folding it into *crc. */
 int cramfs_insert_copy(struct cramfs_writer *w, uint32_t *crc);
 
 /*
- * lib/write_dedup.c: an earlier stored copy of the encoded data in w->enc
- * with the same key, confirmed byte for byte; CRAMFS_DEDUP_NONE if none.
+ * lib/write_dedup.c: an earlier stored copy, with the same key, of the
+ * file just stored at `start` (its table in w->table, `len` bytes),
+ * confirmed byte for byte; CRAMFS_DEDUP_NONE if none.
  */
 int cramfs_dedup_match(struct cramfs_writer *w,
-		       const struct cramfs_dedup_key *key, uint32_t *entry);
+		       const struct cramfs_dedup_key *key, uint64_t start,
+		       uint64_t len, uint32_t *entry);
+
+/* lib/write_data.c: every file's data, in image order. */
+int cramfs_write_all_data(struct cramfs_writer *w);
+int cramfs_stage_flush(struct cramfs_writer *w);
+void cramfs_batch_free(struct cramfs_batch *b);
 
 /* lib/xip_select.c: choose XIP runs and plan the XIP region. */
 int cramfs_xip_select(struct cramfs_writer *w);
 
 /* lib/write_xip.c */
-bool cramfs_xip_has_runs(const struct cramfs_writer *w, uint32_t id);
-int cramfs_write_xip_file(struct cramfs_writer *w, uint32_t id,
-			  const uint8_t *content);
+/* Whether block b of node id is XIP, and its address; *cursor moves on. */
+bool cramfs_xip_block(const struct cramfs_writer *w, size_t *cursor,
+		      uint32_t id, uint32_t b, uint32_t *addr);
+/* Runs of node id from *cursor: zero bytes they add; moves past them. */
+uint64_t cramfs_xip_file_padding(const struct cramfs_writer *w,
+				 size_t *cursor, uint32_t id);
+/* Write an XIP block (or several contiguous ones) at `addr`. */
+int cramfs_xip_emit(struct cramfs_writer *w, uint64_t addr, const void *buf,
+		    size_t len);
 /* Zero-fill the rest of the XIP region once every file is written. */
 int cramfs_xip_finish(struct cramfs_writer *w);
-/* Account a file's blocks in the simulated cramfs-tools layout. */
-void cramfs_xip_simulate_inline(struct cramfs_writer *w, uint32_t id);
+/* Account a block in the simulated cramfs-tools layout. */
+void cramfs_xip_simulate_block(struct cramfs_writer *w, uint8_t kind,
+			       uint8_t prev_kind, uint32_t zlen, uint32_t len);
 
 /* lib/write_meta.c */
 int cramfs_write_metadata(struct cramfs_writer *w);

@@ -36,70 +36,85 @@ static int changed(struct cramfs_writer *w, const char *why)
 {
 	return cramfs_msg_set(&w->tree->msg, -ESTALE,
 			      "%s: file changed during the build (%s)",
-			      w->path, why);
+			      w->src.path, why);
 }
 
-static int read_file(struct cramfs_writer *w, const struct cramfs_node *n,
-		     int fd)
+int cramfs_source_open(struct cramfs_writer *w, uint32_t id)
 {
+	const struct cramfs_node *n = &w->tree->nodes[id];
+	struct cramfs_reader *s = &w->src;
 	struct stat st;
-	uint8_t extra;
-	size_t got;
-	int err;
 
-	if (fstat(fd, &st) < 0)
-		return cramfs_msg_set(&w->tree->msg, -errno, "%s: %s", w->path,
+	s->id = id;
+	s->fd = -1;
+	s->done = 0;
+	s->crc = (uint32_t)crc32(0, NULL, 0);
+	if (cramfs_tree_path(w->tree, id, s->path, sizeof(s->path)))
+		return cramfs_msg_set(&w->tree->msg, -ENAMETOOLONG,
+				      "%s: path too long", n->name);
+	s->active = true;
+	if (n->src != CRAMFS_SRC_FILE)
+		return 0;
+	/* O_NONBLOCK: a FIFO put in the file's place must not block open(). */
+	s->fd = openat(w->tree->rootfd, s->path,
+		       O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (s->fd < 0)
+		return cramfs_msg_set(&w->tree->msg, -errno,
+				      "%s: cannot open: %s", s->path,
+				      strerror(errno));
+	if (fstat(s->fd, &st) < 0)
+		return cramfs_msg_set(&w->tree->msg, -errno, "%s: %s", s->path,
 				      strerror(errno));
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_dev != n->dev ||
 	    (uint64_t)st.st_ino != n->ino)
 		return changed(w, "replaced by another file");
 	if ((uint64_t)st.st_size != n->size)
 		return changed(w, "size differs from the scan");
-	err = read_exact(fd, w->content, (size_t)n->size, &got);
-	if (!err && got == n->size)
-		err = read_exact(fd, &extra, 1, &got);
-	else if (!err)
-		return changed(w, "shorter than at the scan");
-	if (err)
-		return cramfs_msg_set(&w->tree->msg, err, "%s: cannot read: %s",
-				      w->path, strerror(-err));
-	if (got)
-		return changed(w, "longer than at the scan");
 	return 0;
 }
 
-int cramfs_content_get(struct cramfs_writer *w, uint32_t id,
-		       const uint8_t **content)
+int cramfs_source_read(struct cramfs_writer *w, uint8_t *buf, size_t len,
+		       const uint8_t **data)
 {
-	const struct cramfs_node *n = &w->tree->nodes[id];
-	int fd, err;
+	const struct cramfs_node *n = &w->tree->nodes[w->src.id];
+	struct cramfs_reader *s = &w->src;
+	size_t got;
+	int err;
 
-	if (cramfs_tree_path(w->tree, id, w->path, sizeof(w->path)))
-		return cramfs_msg_set(&w->tree->msg, -ENAMETOOLONG,
-				      "%s: path too long", n->name);
 	if (n->src == CRAMFS_SRC_MEMORY) {
-		*content = n->data;
-		return 0;
+		*data = n->data + s->done;
+	} else {
+		err = read_exact(s->fd, buf, len, &got);
+		if (err)
+			return cramfs_msg_set(&w->tree->msg, err,
+					      "%s: cannot read: %s", s->path,
+					      strerror(-err));
+		if (got < len)
+			return changed(w, "shorter than at the scan");
+		*data = buf;
 	}
-	if (n->size > w->content_cap) {
-		uint8_t *buf = realloc(w->content, (size_t)n->size);
+	s->crc = (uint32_t)crc32(s->crc, *data, (uInt)len);
+	s->done += len;
+	return 0;
+}
 
-		if (!buf)
-			return -ENOMEM;
-		w->content = buf;
-		w->content_cap = (size_t)n->size;
-	}
-	/* O_NONBLOCK: a FIFO put in the file's place must not block open(). */
-	fd = openat(w->tree->rootfd, w->path,
-		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return cramfs_msg_set(&w->tree->msg, -errno,
-				      "%s: cannot open: %s", w->path,
-				      strerror(errno));
-	err = read_file(w, n, fd);
-	close(fd);
-	*content = w->content;
-	return err;
+int cramfs_source_close(struct cramfs_writer *w)
+{
+	struct cramfs_reader *s = &w->src;
+	uint8_t extra;
+	size_t got = 0;
+	int err = 0;
+
+	s->active = false;
+	if (s->fd < 0)
+		return 0;
+	err = read_exact(s->fd, &extra, 1, &got);
+	close(s->fd);
+	s->fd = -1;
+	if (err)
+		return cramfs_msg_set(&w->tree->msg, err, "%s: cannot read: %s",
+				      s->path, strerror(-err));
+	return got ? changed(w, "longer than at the scan") : 0;
 }
 
 int cramfs_insert_open(struct cramfs_writer *w, uint32_t *len)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Confirm a dedup candidate byte for byte. The candidate's stored bytes are
- * read back from the image and compared with the new file's encoding:
- * inflate is a function, so identical stored blocks mean identical content,
- * and no source file has to be read twice (or trusted not to have changed).
+ * Confirm a dedup candidate byte for byte. Both the candidate and the new
+ * file are read back from the image: inflate is a function, so identical
+ * stored blocks mean identical content, and no source file has to be read
+ * twice (or trusted not to have changed). Only the block tables differ,
+ * by the two files' offsets.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,49 +12,71 @@
 
 #include "write.h"
 
+#define CMP_CHUNK 65536u
+
 static int same_stored(struct cramfs_writer *w,
-		       const struct cramfs_dedup_entry *e, bool *same)
+		       const struct cramfs_dedup_entry *e, uint64_t start,
+		       uint64_t len, bool *same)
 {
-	const struct cramfs_encoded *enc = &w->enc;
-	size_t table = (size_t)enc->nblocks * 4u;
-	uint8_t *old;
+	uint32_t nblocks = w->enc.nblocks;
+	uint64_t table = (uint64_t)nblocks * 4u;
 
 	*same = false;
-	if (e->stored_len != enc->len)
+	if (e->stored_len != len)
 		return 0;
-	old = malloc(e->stored_len);
-	if (!old)
-		return -ENOMEM;
 	/*
-	 * An output that cannot be read back (/dev/null, a write-only
-	 * device) only loses the saving: the data is stored again.
+	 * An output that cannot be read back (/dev/null, a write-only device)
+	 * only loses the saving: the data is stored again.
 	 */
-	if (cramfs_pread_all(w->fd, old, e->stored_len, e->offset)) {
-		free(old);
-		return 0;
-	}
-	*same = memcmp(old + table, enc->buf + table, enc->len - table) == 0;
-	for (uint32_t i = 0; *same && i < enc->nblocks; i++) {
-		uint32_t ptr = cramfs_get32(old + (size_t)i * 4u, w->endian);
-		uint32_t want = enc->rel_end[i] + e->offset;
+	for (uint32_t i = 0; i < nblocks; i += CMP_CHUNK / 4u) {
+		uint32_t k = nblocks - i < CMP_CHUNK / 4u ? nblocks - i :
+			     CMP_CHUNK / 4u;
 
-		if (enc->kind[i] == CRAMFS_BLOCK_RAW)
-			want |= CRAMFS_BLK_FLAG_UNCOMPRESSED;
-		*same = ptr == want;
+		if (cramfs_pread_all(w->fd, w->cmp[0], (size_t)k * 4u,
+				     e->offset + (uint64_t)i * 4u))
+			return 0;
+		for (uint32_t j = 0; j < k; j++)
+			if (cramfs_get32(w->cmp[0] + (size_t)j * 4u, w->endian) -
+			    e->offset != w->enc.table[i + j] - (uint32_t)start)
+				return 0;
 	}
-	free(old);
+	for (uint64_t at = table; at < len; at += CMP_CHUNK) {
+		size_t n = len - at < CMP_CHUNK ? (size_t)(len - at) : CMP_CHUNK;
+
+		if (cramfs_pread_all(w->fd, w->cmp[0], n, e->offset + at) ||
+		    cramfs_pread_all(w->fd, w->cmp[1], n, start + at))
+			return 0;
+		if (memcmp(w->cmp[0], w->cmp[1], n))
+			return 0;
+	}
+	*same = true;
 	return 0;
 }
 
 int cramfs_dedup_match(struct cramfs_writer *w,
-		       const struct cramfs_dedup_key *key, uint32_t *entry)
+		       const struct cramfs_dedup_key *key, uint64_t start,
+		       uint64_t len, uint32_t *entry)
 {
 	uint32_t i = cramfs_dedup_next(&w->dedup, key, CRAMFS_DEDUP_NONE);
+	int err;
 
+	*entry = CRAMFS_DEDUP_NONE;
+	if (i == CRAMFS_DEDUP_NONE)
+		return 0;
+	if (!w->cmp[0]) {
+		w->cmp[0] = malloc(CMP_CHUNK);
+		w->cmp[1] = malloc(CMP_CHUNK);
+		if (!w->cmp[0] || !w->cmp[1])
+			return -ENOMEM;
+	}
+	/* The new file's bytes must be in the image to be read back. */
+	err = cramfs_stage_flush(w);
+	if (err)
+		return err;
 	for (; i != CRAMFS_DEDUP_NONE; i = cramfs_dedup_next(&w->dedup, key, i)) {
 		bool same;
-		int err = same_stored(w, &w->dedup.entries[i], &same);
 
+		err = same_stored(w, &w->dedup.entries[i], start, len, &same);
 		if (err)
 			return err;
 		if (same)

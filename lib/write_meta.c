@@ -137,7 +137,7 @@ int cramfs_report_file(struct cramfs_writer *w, uint32_t id,
 		r.shared_with = w->other_path;
 	} else {
 		w->data_bytes += n->size;
-		r.stored = w->enc.len + (uint64_t)w->enc.count[CRAMFS_BLOCK_XIP] *
+		r.stored = w->enc_len + (uint64_t)w->enc.count[CRAMFS_BLOCK_XIP] *
 			   w->opts->block_size;
 		memcpy(r.blocks, w->enc.count, sizeof(r.blocks));
 		r.xip_padding = xip_padding;

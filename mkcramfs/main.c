@@ -16,6 +16,7 @@ static int build(struct mkcramfs_opts *o, struct cramfs_tree *tree)
 {
 	struct cramfs_write_stats st;
 	struct mkcramfs_report *rep;
+	struct mkcramfs_progress progress;
 	size_t warned;
 	int err;
 
@@ -33,7 +34,11 @@ static int build(struct mkcramfs_opts *o, struct cramfs_tree *tree)
 		return EXIT_OPERATIONAL;
 	o->write.on_file = mkcramfs_report_file;
 	o->write.arg = rep;
+	mkcramfs_progress_init(&progress, o);
+	o->write.on_progress = mkcramfs_progress_update;
+	o->write.progress_arg = &progress;
 	err = cramfs_write_file(tree, &o->write, o->output, &st);
+	mkcramfs_progress_end(&progress);
 	mkcramfs_print_warnings(tree, warned);
 	if (mkcramfs_report_close(rep, &st, !err) && !err)
 		return EXIT_OPERATIONAL;

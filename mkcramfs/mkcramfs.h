@@ -25,6 +25,7 @@ struct mkcramfs_opts {
 	bool quiet;
 	const char *report_path;  /* NULL: no report; "-": standard output */
 	bool report_json;
+	const char *level_arg;    /* -l as given, for messages */
 	uint32_t xip_align;       /* from -X or --xip-align */
 	bool xip_align_set;       /* --xip-align given: -X does not change it */
 	bool xip_mode_set;        /* --xip given: -X does not change the mode */
@@ -35,6 +36,22 @@ struct mkcramfs_opts {
 /* options.c: exits with EXIT_USAGE (or EXIT_OK for --help) by itself. */
 void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o);
 void mkcramfs_free_options(struct mkcramfs_opts *o);
+
+/* progress.c */
+struct mkcramfs_progress {
+	bool enabled;
+	bool drawn;
+	double start;
+	double last;
+};
+void mkcramfs_progress_init(struct mkcramfs_progress *p,
+			    const struct mkcramfs_opts *o);
+/* cramfs_write_opts.on_progress */
+void mkcramfs_progress_update(void *arg, uint64_t files_done,
+			      uint64_t files_total, uint64_t bytes_done,
+			      uint64_t bytes_total);
+/* Clear the line before anything else is printed. */
+void mkcramfs_progress_end(struct mkcramfs_progress *p);
 
 /* report.c */
 struct mkcramfs_report;

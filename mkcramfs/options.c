@@ -16,6 +16,7 @@ enum {
 	OPT_XIP_MAP_LAST_PAGE,
 	OPT_REPORT,
 	OPT_REPORT_FORMAT,
+	OPT_COMPRESSOR,
 };
 
 static const char usage_text[] =
@@ -27,7 +28,8 @@ static const char usage_text[] =
 "  -V, --version           show the version and exit\n"
 "  -v, --verbose           list every file and symlink with content: size,\n"
 "                          bytes stored, method (zlib, raw, hole, xip, dedup)\n"
-"  -q, --quiet             print nothing but errors and warnings\n"
+"  -q, --quiet             print nothing but errors and warnings (and no\n"
+"                          progress line, which shows on a terminal only)\n"
 "  -E, --errors            treat warnings as errors (no image is written)\n"
 "      --report[=FILE]     per-file XIP and storage report (default: stdout)\n"
 "      --report-format=F   text (default) or json\n"
@@ -38,7 +40,12 @@ static const char usage_text[] =
 "  -N, --endian=ORDER      byte order: big, little or host (default)\n"
 "  -B                      big endian (same as -N big)\n"
 "  -L                      little endian (same as -N little)\n"
-"  -l, --level=N           zlib compression level 0-9 (default 6)\n"
+"      --compressor=NAME   libdeflate (default) or zlib; both write the zlib\n"
+"                          streams every kernel reads\n"
+"  -l, --level=N           compression level: libdeflate 0-12, zlib 0-9\n"
+"                          (default 6; zlib 6 gives util-linux's bytes)\n"
+"  -j, --threads=N         compression threads (default: online CPUs); the\n"
+"                          image is the same for any N\n"
 "  -z, --holes             store all-zero blocks as holes (kernel >= 2.3.39)\n"
 "  -x, --raw-blocks        store a block uncompressed when zlib does not\n"
 "                          shrink it (extended pointers, kernel >= 4.15)\n"
@@ -162,6 +169,15 @@ static void parse_long(struct mkcramfs_opts *o, int c, const char *arg)
 		parse_xip_mode(o, arg);
 		o->xip_mode_set = true;
 		break;
+	case OPT_COMPRESSOR:
+		if (!strcmp(arg, "libdeflate"))
+			o->write.compressor = CRAMFS_COMPRESSOR_LIBDEFLATE;
+		else if (!strcmp(arg, "zlib"))
+			o->write.compressor = CRAMFS_COMPRESSOR_ZLIB;
+		else
+			usage_error("invalid compressor '%s': use libdeflate or zlib",
+				    arg);
+		break;
 	case OPT_XIP_ALIGN:
 		if (strcmp(arg, "page") && strcmp(arg, "word"))
 			usage_error("invalid XIP alignment '%s': use page or word", arg);
@@ -197,8 +213,13 @@ static void parse_short(struct mkcramfs_opts *o, int c, const char *arg,
 	case 'L': o->write.endian = CRAMFS_ENDIAN_LITTLE; break;
 	case 'l':
 		o->write.level = (int)parse_u32(arg, "level");
-		if (o->write.level > 9)
-			usage_error("invalid level '%s': use 0 to 9", arg);
+		o->level_arg = arg;
+		break;
+	case 'j':
+		o->write.threads = parse_u32(arg, "thread count");
+		if (o->write.threads < 1 || o->write.threads > CRAMFS_THREADS_MAX)
+			usage_error("invalid thread count '%s': use 1 to %u", arg,
+				    CRAMFS_THREADS_MAX);
 		break;
 	case 'e': o->write.edition = parse_u32(arg, "edition"); break;
 	case 'n':
@@ -226,6 +247,8 @@ static const struct option longopts[] = {
 	{ "block-size", required_argument, NULL, 'b' },
 	{ "endian", required_argument, NULL, 'N' },
 	{ "level", required_argument, NULL, 'l' },
+	{ "compressor", required_argument, NULL, OPT_COMPRESSOR },
+	{ "threads", required_argument, NULL, 'j' },
 	{ "holes", no_argument, NULL, 'z' },
 	{ "raw-blocks", no_argument, NULL, 'x' },
 	{ "edition", required_argument, NULL, 'e' },
@@ -249,7 +272,7 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	cramfs_write_opts_init(&o->write);
-	while ((c = getopt_long(argc, argv, ":hVvqEb:N:BLl:zxe:n:pi:sX",
+	while ((c = getopt_long(argc, argv, ":hVvqEb:N:BLl:j:zxe:n:pi:sX",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -285,6 +308,12 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 		usage_error("%s", argc - optind < 2 ?
 			    "expected a DIRECTORY and an IMAGE" :
 			    "too many operands: expected a DIRECTORY and an IMAGE");
+	if (o->write.level > cramfs_compressor_max_level(o->write.compressor))
+		usage_error("invalid level '%s': use 0 to %d with %s",
+			    o->level_arg,
+			    cramfs_compressor_max_level(o->write.compressor),
+			    o->write.compressor == CRAMFS_COMPRESSOR_ZLIB ?
+			    "zlib" : "libdeflate");
 	o->input = argv[optind];
 	o->output = argv[optind + 1];
 	/* --xip-align wins over the alignment -X implies, in any order. */

@@ -130,6 +130,18 @@ struct cramfs_file_report {
 	const char *shared_with; /* non-NULL: data shared with this file */
 };
 
+#define CRAMFS_THREADS_MAX 256u
+
+/* Block compressor: both write standard zlib streams, which every kernel reads. */
+enum cramfs_compressor_kind {
+	CRAMFS_COMPRESSOR_LIBDEFLATE = 0, /* levels 0..12: faster, smaller */
+	CRAMFS_COMPRESSOR_ZLIB,           /* levels 0..9: level 6 gives
+					     util-linux mkfs.cramfs' bytes */
+};
+
+/* Highest level of a compressor: 12 for libdeflate, 9 for zlib. */
+CRAMFS_API int cramfs_compressor_max_level(enum cramfs_compressor_kind kind);
+
 /* Which files get blocks that the kernel maps in place (execute in place). */
 enum cramfs_xip_mode {
 	CRAMFS_XIP_NONE = 0,
@@ -145,7 +157,11 @@ struct cramfs_write_opts {
 	bool pad;                /* 512 zero bytes before the superblock */
 	bool holes;              /* all-zero blocks become holes */
 	bool raw_blocks;         /* store a block raw when zlib does not shrink it */
-	int level;               /* zlib level 0..9 */
+	enum cramfs_compressor_kind compressor;
+	int level;               /* 0 to the compressor's maximum */
+	/* Compression threads, the caller's included; 0: online CPUs. The
+	 * image is the same whatever the count. */
+	unsigned threads;        /* at most CRAMFS_THREADS_MAX */
 	const char *insert_file; /* -i: file placed after the superblock */
 	enum cramfs_xip_mode xip;
 	/*
@@ -169,6 +185,12 @@ struct cramfs_write_opts {
 	bool warnings_fatal;     /* a warning while writing fails the write */
 	/* Called once per stored file or symlink, in image order. */
 	void (*on_file)(void *arg, const struct cramfs_file_report *report);
+	/* Called after each file's content is read: files and content bytes
+	 * done so far, out of the totals. */
+	void (*on_progress)(void *progress_arg, uint64_t files_done,
+			    uint64_t files_total, uint64_t bytes_done,
+			    uint64_t bytes_total);
+	void *progress_arg;
 	void *arg;
 };
 
@@ -191,7 +213,7 @@ struct cramfs_write_stats {
 	uint64_t xip_inline_padding;
 };
 
-/* Defaults: 4096-byte blocks, host byte order, zlib level 6 (util-linux). */
+/* Defaults: 4096-byte blocks, host byte order, libdeflate level 6. */
 CRAMFS_API void cramfs_write_opts_init(struct cramfs_write_opts *opts);
 
 /*

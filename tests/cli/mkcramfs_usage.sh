@@ -96,8 +96,18 @@ for n in middle BIG "" le; do
 done
 
 # Compression level.
-run "$MKCRAMFS" -l 10 in out.img
-expect_usage_error "mkcramfs: invalid level '10': use 0 to 9"
+run "$MKCRAMFS" -l 13 in out.img
+expect_usage_error "mkcramfs: invalid level '13': use 0 to 12 with libdeflate"
+run "$MKCRAMFS" -l 10 --compressor=zlib in out.img
+expect_usage_error "mkcramfs: invalid level '10': use 0 to 9 with zlib"
+run "$MKCRAMFS" --compressor=zlib --level=10 in out.img
+expect_usage_error "mkcramfs: invalid level '10': use 0 to 9 with zlib"
+run "$MKCRAMFS" --compressor=lzo in out.img
+expect_usage_error "mkcramfs: invalid compressor 'lzo': use libdeflate or zlib"
+run "$MKCRAMFS" -j 0 in out.img
+expect_usage_error "mkcramfs: invalid thread count '0': use 1 to 256"
+run "$MKCRAMFS" --threads=257 in out.img
+expect_usage_error "mkcramfs: invalid thread count '257': use 1 to 256"
 run "$MKCRAMFS" --level=-1 in out.img
 expect_usage_error "mkcramfs: invalid level '-1'"
 run "$MKCRAMFS" -l fast in out.img

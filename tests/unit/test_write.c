@@ -881,11 +881,25 @@ static void bad_block_size_level_or_byte_order_fails_with_einval(void **state)
 		assert_contains(cramfs_tree_errmsg(tree), "block size");
 	}
 	o = defaults();
+	o.level = 13;
+	assert_int_equal(cramfs_write_fd(tree, &o, fd, NULL), -EINVAL);
+	assert_contains(cramfs_tree_errmsg(tree),
+			"compression level 13: must be 0 to 12 for libdeflate");
+	o.compressor = CRAMFS_COMPRESSOR_ZLIB;
 	o.level = 10;
 	assert_int_equal(cramfs_write_fd(tree, &o, fd, NULL), -EINVAL);
-	assert_contains(cramfs_tree_errmsg(tree), "compression level 10");
+	assert_contains(cramfs_tree_errmsg(tree),
+			"compression level 10: must be 0 to 9 for zlib");
 	o.level = -1;
 	assert_int_equal(cramfs_write_fd(tree, &o, fd, NULL), -EINVAL);
+	o = defaults();
+	o.compressor = (enum cramfs_compressor_kind)5;
+	assert_int_equal(cramfs_write_fd(tree, &o, fd, NULL), -EINVAL);
+	assert_contains(cramfs_tree_errmsg(tree), "unknown compressor");
+	o = defaults();
+	o.threads = CRAMFS_THREADS_MAX + 1;
+	assert_int_equal(cramfs_write_fd(tree, &o, fd, NULL), -EINVAL);
+	assert_contains(cramfs_tree_errmsg(tree), "threads");
 	o = defaults();
 	o.endian = (enum cramfs_endian)7;
 	assert_int_equal(cramfs_write_fd(tree, &o, fd, NULL), -EINVAL);
