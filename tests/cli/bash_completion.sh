@@ -1,5 +1,6 @@
 # contrib/bash-completion: completing "--" offers exactly the long options
 # of --help, and option values complete from their fixed sets.
+# shellcheck source=tests/cli/lib.sh
 . "$CLI_LIB"
 
 have bash || skip "bash not installed"
