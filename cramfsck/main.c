@@ -39,6 +39,7 @@ struct ck_opts {
 	bool list;            /* the -v listing without the notes */
 	bool json;            /* facts as JSON on stdout instead of text */
 	bool strict;          /* warnings count as errors */
+	bool util_linux;      /* called as fsck.cramfs: silent when clean */
 };
 
 struct ck_run {
@@ -58,6 +59,24 @@ struct json_finding {
 	uint64_t offset;
 	char *message;
 };
+
+/* Called as fsck.cramfs (fsck -t cramfs): util-linux's option set. */
+static const char util_linux_usage_text[] =
+"Usage: fsck.cramfs [options] <file>\n"
+"Check a compressed ROM filesystem (util-linux compatible mode).\n"
+"\n"
+" -a                       for compatibility only, ignored\n"
+" -v, --verbose            be more verbose\n"
+" -y                       for compatibility only, ignored\n"
+" -b, --blocksize <size>   use this blocksize, defaults to page size\n"
+"     --extract[=<dir>]    test uncompression, optionally extract into <dir>\n"
+" -h, --help               display this help\n"
+" -V, --version            display version\n"
+"\n"
+"Every cramfsck option works too; see cramfsck(8). Exit status: 0 clean,\n"
+"4 errors found, 8 operational error, 16 usage error.\n";
+
+static const char *prog = PROG;
 
 static void usage(FILE *out)
 {
@@ -95,11 +114,11 @@ static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PROG ": ", stderr);
+	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry '" PROG " --help' for more information.\n", stderr);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
 	return EXIT_USAGE;
 }
 
@@ -167,14 +186,19 @@ static int parse_options(int argc, char **argv, struct ck_opts *o)
 	bool bare_x = false;
 	int c;
 
+	if (o->util_linux)
+		prog = "fsck.cramfs";
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hVvx::b:ayc", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			usage(stdout);
+			if (o->util_linux)
+				fputs(util_linux_usage_text, stdout);
+			else
+				usage(stdout);
 			return EXIT_CLEAN;
 		case 'V':
-			printf(PROG " (mkcramfs-xip) %s\n", cramfs_version_string());
+			printf("%s (mkcramfs-xip) %s\n", prog, cramfs_version_string());
 			return EXIT_CLEAN;
 		case 'v':
 			o->verbose = true;
@@ -779,7 +803,7 @@ static int check(struct ck_run *run)
 		suggest_block_size(run);
 	if (o->json)
 		print_json(run, &st, !bad);
-	else
+	else if (bad || !o->util_linux || o->verbose || o->list)
 		print_summary(run, &st);
 	if (bad) {
 		if (run->block_errors && !o->json)
@@ -806,12 +830,30 @@ static int flush_stdout(int ret)
 	return ret;
 }
 
+static bool is_util_linux_name(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+
+	return !strcmp(base ? base + 1 : argv0, "fsck.cramfs");
+}
+
+/* util-linux defaults to the page size of the machine it runs on. */
+static uint32_t host_block_size(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return page == 16384 || page == 65536 ? (uint32_t)page : 4096;
+}
+
 int main(int argc, char **argv)
 {
 	struct ck_opts opts = { .block_size = 4096 };
 	struct ck_run run = { .opts = &opts };
 	int ret;
 
+	opts.util_linux = is_util_linux_name(argv[0]);
+	if (opts.util_linux)
+		opts.block_size = host_block_size();
 	ret = parse_options(argc, argv, &opts);
 	if (ret >= 0)
 		return flush_stdout(ret);

@@ -23,6 +23,7 @@ struct mkcramfs_opts {
 	const char *output;
 	bool verbose;
 	bool quiet;
+	bool util_linux;          /* called as mkfs.cramfs */
 	const char *report_path;  /* NULL: no report; "-": standard output */
 	bool report_json;
 	const char *level_arg;    /* -l as given, for messages */

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mkcramfs.h"
 
@@ -70,16 +72,42 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 success, 8 operational error, 16 usage error.\n";
 
+/* Called as mkfs.cramfs (mkfs -t cramfs, Yocto's stock image type). */
+static const char util_linux_usage_text[] =
+"Usage: mkfs.cramfs [options] DIRECTORY IMAGE\n"
+"Make a compressed ROM file system (util-linux compatible mode).\n"
+"\n"
+"  -v             be verbose\n"
+"  -E             make all warnings errors (non-zero exit status)\n"
+"  -b blksize     use this blocksize, must equal page size\n"
+"                 (default: this machine's page size)\n"
+"  -e edition     set edition number (part of fsid)\n"
+"  -N endian      set cramfs endianness (big|little|host), default host\n"
+"  -i file        insert a file image into the filesystem\n"
+"  -n name        set name of cramfs filesystem\n"
+"  -p             pad by 512 bytes for boot code\n"
+"  -s             sort directory entries (old option, ignored)\n"
+"  -z             make explicit holes\n"
+"  -h, --help     display this help\n"
+"  -V, --version  display version\n"
+"\n"
+"Every mkcramfs option (-X -X for execute in place, ...) works too;\n"
+"see mkcramfs(8). Blocks are compressed with zlib at level 6, as\n"
+"util-linux does (--compressor=libdeflate for smaller images).\n"
+"Exit status: 0 success, 8 operational error, 16 usage error.\n";
+
+static const char *prog = "mkcramfs";
+
 static void __attribute__((format(printf, 1, 2), noreturn))
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("mkcramfs: ", stderr);
+	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'mkcramfs --help' for more information.\n", stderr);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
 	exit(EXIT_USAGE);
 }
 
@@ -238,6 +266,35 @@ static void parse_short(struct mkcramfs_opts *o, int c, const char *arg,
 	}
 }
 
+static bool is_util_linux_name(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+
+	return !strcmp(base ? base + 1 : argv0, "mkfs.cramfs");
+}
+
+/* util-linux defaults to the page size of the machine it runs on. */
+static uint32_t host_block_size(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return page == 16384 || page == 65536 ? (uint32_t)page : 4096;
+}
+
+/*
+ * util-linux prints nothing on success unless -v, and a DIRECTORY it
+ * cannot stat is a usage error (16), not an operational one.
+ */
+static void util_linux_finish(struct mkcramfs_opts *o)
+{
+	struct stat st;
+
+	if (!o->verbose)
+		o->quiet = true;
+	if (stat(o->input, &st))
+		usage_error("stat of %s failed: %s", o->input, strerror(errno));
+}
+
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -272,14 +329,22 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	cramfs_write_opts_init(&o->write);
+	o->util_linux = is_util_linux_name(argv[0]);
+	if (o->util_linux) {
+		prog = "mkfs.cramfs";
+		o->write.block_size = host_block_size();
+		/* util-linux's bytes: its compressor and level. */
+		o->write.compressor = CRAMFS_COMPRESSOR_ZLIB;
+	}
 	while ((c = getopt_long(argc, argv, ":hVvqEb:N:BLl:j:zxe:n:pi:sX",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(o->util_linux ? util_linux_usage_text : usage_text,
+			      stdout);
 			exit(mkcramfs_stdout_status(EXIT_OK));
 		case 'V':
-			printf("mkcramfs (mkcramfs-xip) %s\n",
+			printf("%s (mkcramfs-xip) %s\n", prog,
 			       cramfs_version_string());
 			exit(mkcramfs_stdout_status(EXIT_OK));
 		case 'v': o->verbose = true; break;
@@ -316,6 +381,8 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 			    "zlib" : "libdeflate");
 	o->input = argv[optind];
 	o->output = argv[optind + 1];
+	if (o->util_linux)
+		util_linux_finish(o);
 	/* --xip-align wins over the alignment -X implies, in any order. */
 	o->write.xip_align = o->xip_align;
 	o->write.xip_include = (const char *const *)o->xip_include.items;

@@ -35,13 +35,22 @@ extern "C" {
 			       CRAMFS_VERSION_PATCH)
 #define CRAMFS_VERSION_STRING "0.1.0"
 
+/*
+ * Version of the library actually loaded, to compare with the
+ * CRAMFS_VERSION_* macros of the headers compiled against. The string is
+ * static. Cannot fail.
+ */
 CRAMFS_API unsigned int cramfs_version_number(void);
 CRAMFS_API const char *cramfs_version_string(void);
 
 /* The image is corrupt (the kernel's EFSCORRUPTED). */
 #define CRAMFS_ECORRUPT EUCLEAN
 
-/* Text for a negative error code returned by this library. */
+/*
+ * Text for a negative error code returned by this library (a static
+ * string; never NULL). Prefer the handle's _errmsg(), which names the path
+ * and the limit.
+ */
 CRAMFS_API const char *cramfs_strerror(int err);
 
 /* ------------------------------------------------------------------ */
@@ -63,8 +72,18 @@ struct cramfs_attr {
 	uint32_t rdev_minor;
 };
 
+/*
+ * A new tree holding only the root directory (mode 0755, owner 0:0). The
+ * caller owns *out and frees it with cramfs_tree_free(). Returns -ENOMEM.
+ */
 CRAMFS_API int cramfs_tree_new(struct cramfs_tree **out);
+/* Free the tree and everything it copied. NULL does nothing. */
 CRAMFS_API void cramfs_tree_free(struct cramfs_tree *tree);
+/*
+ * Message of the last failed call on the tree (scan, add, write), naming
+ * the path and the limit; "" when there was none. Owned by the tree, valid
+ * until its next call or cramfs_tree_free().
+ */
 CRAMFS_API const char *cramfs_tree_errmsg(const struct cramfs_tree *tree);
 
 /*
@@ -76,7 +95,11 @@ CRAMFS_API const char *cramfs_tree_errmsg(const struct cramfs_tree *tree);
  */
 CRAMFS_API int cramfs_tree_scan_dir(struct cramfs_tree *tree, const char *path);
 
-/* Set the root directory's mode (the type bits must say directory) and owner. */
+/*
+ * Set the root directory's mode (the type bits must say directory) and owner.
+ * Returns -EINVAL for a non-directory mode, -ERANGE for a uid over 16 bits;
+ * a gid over 8 bits is truncated with a warning.
+ */
 CRAMFS_API int cramfs_tree_set_root(struct cramfs_tree *tree,
 				    const struct cramfs_attr *attr);
 
@@ -90,7 +113,12 @@ CRAMFS_API int cramfs_tree_add(struct cramfs_tree *tree, uint32_t parent,
 			       const char *name, const struct cramfs_attr *attr,
 			       uint32_t *id);
 
-/* Give a regular file or symlink its contents (copied); sets its size. */
+/*
+ * Give a regular file or symlink its contents (copied: the caller keeps
+ * `data`); sets its size. Returns -EINVAL for an unknown id or another type,
+ * -EFBIG for a file of 16 MiB or more, -ENAMETOOLONG for a symlink target
+ * outside 1..4095 bytes, -ENOMEM.
+ */
 CRAMFS_API int cramfs_tree_set_data(struct cramfs_tree *tree, uint32_t id,
 				    const void *data, size_t len);
 
@@ -99,7 +127,9 @@ CRAMFS_API size_t cramfs_tree_count(const struct cramfs_tree *tree);
 
 /*
  * Warnings collected while building (a gid that does not fit 8 bits, ...).
- * Front ends print them; mkcramfs -E makes them fatal.
+ * Front ends print them; mkcramfs -E makes them fatal. Warning `index`
+ * (0 .. count-1; NULL beyond) is owned by the tree and valid until it is
+ * freed.
  */
 CRAMFS_API size_t cramfs_tree_warning_count(const struct cramfs_tree *tree);
 CRAMFS_API const char *cramfs_tree_warning(const struct cramfs_tree *tree,
@@ -213,13 +243,21 @@ struct cramfs_write_stats {
 	uint64_t xip_inline_padding;
 };
 
-/* Defaults: 4096-byte blocks, host byte order, libdeflate level 6. */
+/*
+ * Fill `opts` with the defaults: 4096-byte blocks, host byte order,
+ * libdeflate level 6, threads = online CPUs, no XIP, no callback. Cannot
+ * fail. Strings and arrays set in opts afterwards stay the caller's and
+ * must outlive the write.
+ */
 CRAMFS_API void cramfs_write_opts_init(struct cramfs_write_opts *opts);
 
 /*
  * Write the image of `tree` to `fd`, starting at byte 0. The fd must be
  * open for reading and writing (stored data is read back to confirm
- * duplicates). Errors are reported on the tree.
+ * duplicates). Errors are reported on the tree: -EINVAL for bad options,
+ * -EFBIG when the image outgrows what cramfs can address, a failed read or
+ * write's errno, and -EINVAL for a warning when opts->warnings_fatal.
+ * `stats` may be NULL.
  */
 CRAMFS_API int cramfs_write_fd(struct cramfs_tree *tree,
 			       const struct cramfs_write_opts *opts, int fd,
@@ -228,7 +266,8 @@ CRAMFS_API int cramfs_write_fd(struct cramfs_tree *tree,
 /*
  * Write the image to `path` through a temporary file in the same directory,
  * renamed over `path` only on success: a failed run leaves nothing behind and
- * never destroys an existing file.
+ * never destroys an existing file. Errors as cramfs_write_fd(), with the
+ * path in the message.
  */
 CRAMFS_API int cramfs_write_file(struct cramfs_tree *tree,
 				 const struct cramfs_write_opts *opts,
@@ -241,11 +280,24 @@ CRAMFS_API int cramfs_write_file(struct cramfs_tree *tree,
 
 struct cramfs_image;
 
+/*
+ * A new handle with no image open; the caller owns *out and frees it with
+ * cramfs_image_free(). Returns -ENOMEM, or -EINVAL for a NULL `out`.
+ */
 CRAMFS_API int cramfs_image_new(struct cramfs_image **out);
+/* Unmap any open image and free the handle. NULL does nothing. */
 CRAMFS_API void cramfs_image_free(struct cramfs_image *img);
+/*
+ * Message of the last failed call on the handle, naming the entry, offset
+ * and limit; "" when there was none. Owned by the handle, valid until its
+ * next call or cramfs_image_free().
+ */
 CRAMFS_API const char *cramfs_image_errmsg(const struct cramfs_image *img);
 
-/* Block size the image was written for (default 4096); set before reading. */
+/*
+ * Block size the image was written for (default 4096); set before reading.
+ * Returns -EINVAL for anything but 4096, 16384 or 65536.
+ */
 CRAMFS_API int cramfs_image_set_block_size(struct cramfs_image *img,
 					   uint32_t block_size);
 
@@ -253,12 +305,20 @@ CRAMFS_API int cramfs_image_set_block_size(struct cramfs_image *img,
  * Open an image: finds the superblock at 0 or 512 in either byte order and
  * checks magic, flags and that the root is a directory. Memory images are
  * borrowed and must outlive the handle; files are mapped read-only.
+ * One image per handle: -EBUSY when one is open already. Returns the
+ * errno of a failed open or mmap, CRAMFS_ECORRUPT for anything that is not
+ * a cramfs image or is cut short.
  */
 CRAMFS_API int cramfs_image_open_file(struct cramfs_image *img,
 				      const char *path);
 CRAMFS_API int cramfs_image_open_memory(struct cramfs_image *img,
 					const void *buf, size_t len);
 
+/*
+ * Accessors of an open image; they cannot fail. The superblock is decoded
+ * to host order and owned by the handle. cramfs_image_endian() says the
+ * byte order the image was written in (LITTLE or BIG, never HOST).
+ */
 CRAMFS_API const struct cramfs_super *
 cramfs_image_super(const struct cramfs_image *img);
 CRAMFS_API enum cramfs_endian cramfs_image_endian(const struct cramfs_image *img);
@@ -267,7 +327,10 @@ CRAMFS_API uint32_t cramfs_image_super_offset(const struct cramfs_image *img);
 /* Bytes available in the mapped file or buffer. */
 CRAMFS_API uint64_t cramfs_image_length(const struct cramfs_image *img);
 
-/* CRC32 of the image as the superblock describes it (crc field zeroed). */
+/*
+ * CRC32 of the image as the superblock describes it (crc field zeroed), in
+ * *crc. CRAMFS_ECORRUPT when the superblock's size exceeds the image.
+ */
 CRAMFS_API int cramfs_image_compute_crc(struct cramfs_image *img,
 					uint32_t *crc);
 
@@ -283,7 +346,8 @@ struct cramfs_entry {
  * Visit every entry, parents before children, each directory's entries in
  * stored order. Iterative, depth-bounded, rejects directory cycles
  * (-ELOOP) and entries outside the image (CRAMFS_ECORRUPT). A non-zero
- * return from `fn` stops the walk and is returned.
+ * return from `fn` stops the walk and is returned. The entry and its
+ * strings belong to the walk: copy what `fn` needs to keep.
  */
 typedef int (*cramfs_walk_fn)(void *arg, const struct cramfs_entry *entry);
 CRAMFS_API int cramfs_image_walk(struct cramfs_image *img, cramfs_walk_fn fn,
@@ -292,8 +356,10 @@ CRAMFS_API int cramfs_image_walk(struct cramfs_image *img, cramfs_walk_fn fn,
 /*
  * Decode the content of a regular file or symlink block by block, each
  * block bounds-checked and inflated into a buffer of one block; `sink`
- * receives the bytes in order. Fails with CRAMFS_ECORRUPT on any bad
- * pointer, stream or length.
+ * receives the bytes in order (the buffer is the library's, valid during
+ * the call). Fails with CRAMFS_ECORRUPT on any bad pointer, stream or
+ * length, -EINVAL for an entry of another type; a non-zero return from
+ * `sink` stops the read and is returned.
  */
 typedef int (*cramfs_sink_fn)(void *arg, const void *buf, size_t len);
 CRAMFS_API int cramfs_image_read_data(struct cramfs_image *img,
@@ -327,7 +393,11 @@ struct cramfs_xip_audit {
 	enum cramfs_xip_state state;
 };
 
-/* Audit one regular file; CRAMFS_ECORRUPT for pointers outside the image. */
+/*
+ * Audit one regular file into *audit; CRAMFS_ECORRUPT for pointers outside
+ * the image, -EINVAL for another type or a page size that is not a power
+ * of two.
+ */
 CRAMFS_API int cramfs_image_xip_audit(struct cramfs_image *img,
 				      const struct cramfs_entry *entry,
 				      uint32_t page_size,
@@ -369,8 +439,9 @@ typedef void (*cramfs_finding_fn)(void *arg, const struct cramfs_finding *f);
  * extended block pointers audit every regular file against the kernel's
  * XIP rule (cramfs_image_xip_audit, page size = the block size): a last
  * page the kernel cannot map or reads wrong is a warning. Report each problem
- * through `fn` (may be NULL) and count them in `stats`. Returns 0 when the
- * checks ran (look at stats->errors), a negative errno when they could not.
+ * through `fn` (may be NULL; the finding's strings are valid during the
+ * call only) and count them in `stats`. Returns 0 when the checks ran (look
+ * at stats->errors), a negative errno when they could not (-ENOMEM).
  */
 CRAMFS_API int cramfs_verify(struct cramfs_image *img, cramfs_finding_fn fn,
 			     void *arg, struct cramfs_verify_stats *stats);
@@ -391,7 +462,11 @@ struct cramfs_extract_opts {
  * Recreate the tree under `dir` (created if missing, must be empty).
  * Never writes outside `dir`: every entry is created relative to its
  * parent's descriptor, with O_NOFOLLOW and O_EXCL, and names containing
- * '/' or equal to "." or ".." are refused.
+ * '/' or equal to "." or ".." are refused. `opts` may be NULL (nothing
+ * restored that needs privileges). Returns -ENOTEMPTY for a non-empty
+ * `dir`, CRAMFS_ECORRUPT for a bad image or unsafe name, or the errno of
+ * the failed system call, named in the message. On failure what was
+ * already written stays.
  */
 CRAMFS_API int cramfs_extract(struct cramfs_image *img, const char *dir,
 			      const struct cramfs_extract_opts *opts);
@@ -403,6 +478,8 @@ CRAMFS_API int cramfs_extract(struct cramfs_image *img, const char *dir,
  * File data is streamed block by block. Sockets (tar has no type for them)
  * and symlinks tar cannot hold are told to opts->on_skip and left out;
  * restore_owner and create_devices are ignored. `fd` is not closed.
+ * Returns CRAMFS_ECORRUPT for a bad image, or the errno of a failed write
+ * (-EIO for a libarchive failure), named in the message.
  */
 CRAMFS_API int cramfs_extract_tar(struct cramfs_image *img, int fd,
 				  const struct cramfs_extract_opts *opts);

@@ -118,6 +118,10 @@ struct cramfs_super {
 /* Resolve CRAMFS_ENDIAN_HOST to the byte order of this machine. */
 CRAMFS_API enum cramfs_endian cramfs_endian_resolve(enum cramfs_endian e);
 
+/*
+ * Read or write a 16- or 32-bit field at `p` in byte order `e` (HOST is
+ * resolved). The caller guarantees the bytes are there. Cannot fail.
+ */
 CRAMFS_API uint32_t cramfs_get32(const uint8_t *p, enum cramfs_endian e);
 CRAMFS_API void cramfs_put32(uint8_t *p, uint32_t v, enum cramfs_endian e);
 CRAMFS_API uint16_t cramfs_get16(const uint8_t *p, enum cramfs_endian e);
