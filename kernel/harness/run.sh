@@ -147,7 +147,7 @@ have cpio || missing+=(cpio)
 have patch || missing+=(patch)
 [ -f "$SRC_TARBALL" ] || missing+=("linux-source-$SERIES")
 if [ -z "$KVER" ]; then
-	missing+=(linux-image)
+	missing+=("linux-image-$SERIES")
 elif [ ! -f "/usr/src/linux-headers-$KVER/Makefile" ]; then
 	missing+=("linux-headers-$KVER")
 fi
@@ -161,7 +161,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 		skip "apt-get update failed (no package mirror?)"
 	pkgs=()
 	for p in "${missing[@]}"; do
-		if [ "$p" = linux-image ]; then
+		if [ "$p" = "linux-image-$SERIES" ]; then
 			if [ -n "${CRAMFS_KERNEL_VERSION:-}" ]; then
 				KVER=$CRAMFS_KERNEL_VERSION
 			else
@@ -517,7 +517,7 @@ failures=()
 lines=()
 add() { lines+=("$*"); }
 for n in ${NOTES[@]+"${NOTES[@]}"}; do add "$n"; done
-add "KERNEL release=$(sed -n 's/^K release=\([^ ]*\).*/\1/p' "$R" | head -1) package=linux-image-$KVER accel=$ACCEL_USED boot_s=$BOOT_S variants=$VARIANTS window=$WIN_BASE+${WIN_MB}M"
+add "KERNEL series=$SERIES release=$(sed -n 's/^K release=\([^ ]*\).*/\1/p' "$R" | head -1) package=linux-image-$KVER$IMAGE_SUFFIX accel=$ACCEL_USED boot_s=$BOOT_S variants=$VARIANTS window=$WIN_BASE+${WIN_MB}M"
 while read -r line; do
 	failures+=("guest: ${line#K }")
 done < <(grep '^K error=' "$R" || true)
