@@ -87,6 +87,8 @@ esac
 BUILD=$(cd "$1" 2>/dev/null && pwd) || fail "no build directory $1"
 MKCRAMFS=$BUILD/mkcramfs
 [ -x "$MKCRAMFS" ] || fail "$MKCRAMFS is missing: build the project first"
+CRAMFSCK=$BUILD/cramfsck
+[ -x "$CRAMFSCK" ] || fail "$CRAMFSCK is missing: build the project first"
 if [ -f "$BUILD/libcramfs.a" ]; then
 	LIBCRAMFS=("$BUILD/libcramfs.a")
 elif [ -f "$BUILD/libcramfs.so" ]; then
@@ -525,6 +527,32 @@ if grep -qiE '^D .*(BUG:|Oops|WARNING:|general protection)' "$R"; then
 	failures+=("kernel warning or oops in dmesg")
 fi
 
+# cramfsck_check TAG LABEL: cramfsck's own XIP audit of the image (its
+# --json xip_pages per file) against the pages the kernel mapped direct.
+cramfsck_check() {
+	local bad
+	"$CRAMFSCK" --json "$RUN/$2.img" >"$RUN/$2.cramfsck.json" 2>&1 ||
+		{ failures+=("$1: cramfsck does not find $2.img clean"); return; }
+	bad=$(awk '
+		FNR == NR {
+			# regular files; no xip_pages (an image without XIP): 0
+			if (match($0, /"path": "[^"]*"/) && index($0, "\"type\": \"f\"")) {
+				split($0, a, "\""); p = substr(a[4], 2)
+				x = 0
+				if (match($0, /"xip_pages": [0-9]+/))
+					x = substr($0, RSTART + 13, RLENGTH - 13)
+				want[p] = x; n++
+			}
+			next
+		}
+		$1 == "F" { d = $0; sub(/.* direct=/, "", d); sub(/ .*/, "", d)
+			seen++; if (!($2 in want) || want[$2] != d) { printf "%s%s:%s/%s", s, $2, want[$2], d; s = "," } }
+		END { if (seen != n) printf "%sfiles:%d/%d", s, n, seen }' \
+		"$RUN/$2.cramfsck.json" "$RUN/${1%%:*}.$2.guest")
+	add "CRAMFSCK $1 xip_pages=direct verdict=$([ -z "$bad" ] && echo ok || echo "FAIL why=$bad")"
+	[ -z "$bad" ] || failures+=("$1: cramfsck's xip_pages differ from the kernel's: $bad")
+}
+
 exec_check() { # TAG WHAT CONDITION-TEXT OK(0/1)
 	add "EXEC $1 $2 $3 verdict=$([ "$4" = 1 ] && echo ok || echo FAIL)"
 	[ "$4" = 1 ] || failures+=("$1: $2 $3")
@@ -557,6 +585,7 @@ for v in ${VARIANTS//,/ }; do
 			--src "$TREE" --image-offset "${IMG_OFF[$img]}" --kernel "$kernel" \
 			"${extra[@]}" >"$RUN/$v.$label.judge" 2>&1 || rcj=$?
 		while IFS= read -r l; do add "$l"; done <"$RUN/$v.$label.judge"
+		[ "$label" = xip-blk ] || cramfsck_check "$tag" "$label"
 		[ "$rcj" = 0 ] || failures+=("$tag: $(grep -c 'verdict=FAIL' "$RUN/$v.$label.judge" || true) file(s) failed")
 		grep -q "^C $tag rc=0" "$R" || failures+=("$tag: xipcheck complained: $(grep "^W $tag " "$R" | head -3 | tr '\n' ' ')")
 	done
