@@ -649,7 +649,14 @@ for v in ${VARIANTS//,/ }; do
 				failures+=("$tag: patched kernel did not fail the crafted compressed blocks ($line)")
 			fi
 		fi
-		add "BOUNDS $tag data/two.bin compressed_to=+$(printf '0x%x' "$EVILZ_TARGET") image_size=$EVILZ_SIZE direct=${direct:-?} read_is_zeros=$([ "$crc" = "$ZEROS_CRC" ] && echo yes || echo no) read_is_data=$([ "$crc" = "$TWO_CRC" ] && echo yes || echo no) read_error=$rerr faults=${faults:-?} verdict=$verdict"
+		# (what read() returned: nothing to compare when it failed)
+		rz=- rd=-
+		if [ "$rerr" = no ]; then
+			rz=no rd=no
+			[ "$crc" = "$ZEROS_CRC" ] && rz=yes
+			[ "$crc" = "$TWO_CRC" ] && rd=yes
+		fi
+		add "BOUNDS $tag data/two.bin compressed_to=+$(printf '0x%x' "$EVILZ_TARGET") image_size=$EVILZ_SIZE direct=${direct:-?} read_is_zeros=$rz read_is_data=$rd read_error=$rerr faults=${faults:-?} verdict=$verdict"
 	else
 		failures+=("$tag: mount failed: $(grep "^M $tag " "$R" | head -1)")
 	fi
