@@ -7,6 +7,10 @@
 #   xipwin=BASE:SIZE          the reserved "flash" window (memmap=SIZE$BASE)
 #   xipimgs=L:ADDR:LEN,...    images loaded into the window by QEMU
 #   xipvariants=stock[,fixed] cramfs modules to try, in /lib/modules/VARIANT
+#   xipblk=L,...              images also mounted from a block device, as
+#                             label L-blk: a copy read from /dev/mtdN on a
+#                             loop device (not /dev/mtdblockN: cramfs
+#                             mounts that as the MTD device itself)
 #   xipdebug=1                cramfs dynamic debug (very verbose)
 #
 # Results go to the second serial port (ttyS1), one record per line:
@@ -33,13 +37,14 @@ else
 fi
 say() { echo "$*" >&3; }
 
-WIN='' IMGS='' VARIANTS=stock DEBUG=''
+WIN='' IMGS='' VARIANTS=stock DEBUG='' BLKIMGS=''
 # shellcheck disable=SC2013 # words, not lines
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	xipwin=*) WIN=${w#xipwin=} ;;
 	xipimgs=*) IMGS=$(echo "${w#xipimgs=}" | tr , ' ') ;;
 	xipvariants=*) VARIANTS=$(echo "${w#xipvariants=}" | tr , ' ') ;;
+	xipblk=*) BLKIMGS=$(echo "${w#xipblk=}" | tr , ' ') ;;
 	xipdebug=*) DEBUG=${w#xipdebug=} ;;
 	esac
 done
@@ -58,6 +63,13 @@ for spec in $IMGS; do
 done
 # shellcheck disable=SC2086
 insmod /lib/modules/phram.ko $args || say "K error=insmod_phram"
+if [ -n "$BLKIMGS" ]; then
+	insmod /lib/modules/loop.ko || say "K error=insmod_loop"
+	for label in $BLKIMGS; do
+		n=$(sed -n "s/^mtd\([0-9]*\): .* \"$label\"\$/\1/p" /proc/mtd)
+		cat "/dev/mtd$n" >"/tmp/$label.img" || say "K error=copy_$label"
+	done
+fi
 
 exec_checks() {
 	v=$1 label=$2 m=/mnt/$label
@@ -79,6 +91,26 @@ exec_checks() {
 	fi
 }
 
+# check_mount VARIANT LABEL DEVICE [OPTION]: mount DEVICE on /mnt/LABEL
+# (with -o ro,OPTION), check it.
+check_mount() {
+	v=$1 label=$2
+	mkdir -p "/mnt/$label"
+	if ! mount -t cramfs -o "ro${4:+,$4}" "$3" "/mnt/$label" 2>/tmp/err; then
+		say "M $v:$label fail $3: $(tr '\n' ' ' </tmp/err)"
+		return
+	fi
+	say "M $v:$label ok $3 $(grep " /mnt/$label " /proc/mounts | cut -d' ' -f1)"
+	xipcheck files --base "$WBASE" --size "$WSIZE" "/mnt/$label" \
+		>/tmp/out 2>/tmp/err
+	rc=$?
+	sed "s|^|R $v:$label |" /tmp/out >&3
+	sed "s|^|W $v:$label |" /tmp/err >&3
+	say "C $v:$label rc=$rc"
+	exec_checks "$v" "$label"
+	umount "/mnt/$label" || say "K error=umount_$label"
+}
+
 for v in $VARIANTS; do
 	dyn=
 	[ "$DEBUG" = 1 ] && dyn="dyndbg=+p"
@@ -89,20 +121,11 @@ for v in $VARIANTS; do
 	fi
 	for spec in $IMGS; do
 		label=${spec%%:*}
-		mkdir -p "/mnt/$label"
-		if ! mount -t cramfs -o ro "mtd:$label" "/mnt/$label" 2>/tmp/err; then
-			say "M $v:$label fail $(tr '\n' ' ' </tmp/err)"
-			continue
-		fi
-		say "M $v:$label ok"
-		xipcheck files --base "$WBASE" --size "$WSIZE" "/mnt/$label" \
-			>/tmp/out 2>/tmp/err
-		rc=$?
-		sed "s|^|R $v:$label |" /tmp/out >&3
-		sed "s|^|W $v:$label |" /tmp/err >&3
-		say "C $v:$label rc=$rc"
-		exec_checks "$v" "$label"
-		umount "/mnt/$label" || say "K error=umount_$label"
+		check_mount "$v" "$label" "mtd:$label"
+	done
+	# The same images through the block layer: nothing may map in place.
+	for label in $BLKIMGS; do
+		check_mount "$v" "$label-blk" "/tmp/$label.img" loop
 	done
 	rmmod cramfs || say "K error=rmmod_cramfs_$v"
 done

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# kernel/harness/run.sh BUILD_DIR
+# kernel/harness/run.sh [--kernel 6.1|6.12] BUILD_DIR
 #
-# Boots a Debian 6.1 kernel in QEMU with cramfs images built by BUILD_DIR's
+# Boots a Debian 6.1 (default) or 6.12 kernel in QEMU with cramfs images built by BUILD_DIR's
 # mkcramfs loaded into a reserved window of guest RAM that stands in for
 # NOR flash, mounts them with "mount -t cramfs mtd:NAME" and proves, page
 # for page, which file pages the kernel maps in place; then compares that
@@ -17,7 +17,8 @@
 #   CRAMFS_KERNEL_WORK     cache and run directory (/var/tmp/cramfs-kernel)
 #   CRAMFS_KERNEL_ACCEL    tcg (default), kvm, or auto (kvm if it boots)
 #   CRAMFS_KERNEL_TIMEOUT  deadline of one boot in seconds (300)
-#   CRAMFS_KERNEL_VERSION  kernel release to use (6.1.0-N-amd64)
+#   CRAMFS_KERNEL_VERSION  kernel release to use (6.1.0-N-amd64,
+#                          6.12.N+deb12-amd64)
 #   CRAMFS_KERNEL_INSTALL  0: never run apt-get, skip instead (default 1)
 #   CRAMFS_KERNEL_PATCHED  0: do not build the patched cramfs (default 1)
 #   CRAMFS_KERNEL_DEBUG    1: cramfs dynamic debug in the guest
@@ -37,7 +38,6 @@ TIMEOUT=${CRAMFS_KERNEL_TIMEOUT:-300}
 INSTALL=${CRAMFS_KERNEL_INSTALL:-1}
 PATCHED=${CRAMFS_KERNEL_PATCHED:-1}
 DEBUG=${CRAMFS_KERNEL_DEBUG:-0}
-SRC_TARBALL=/usr/src/linux-source-6.1.tar.xz
 # The flash window: guest physical address and size (grown if needed).
 WIN_BASE=0x18000000
 WIN_MB=64
@@ -52,14 +52,43 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 have() { command -v "$1" >/dev/null 2>&1; }
 
 usage() {
-	echo "usage: $0 BUILD_DIR   (the CMake build directory of mkcramfs-xip)" >&2
+	echo "usage: $0 [--kernel 6.1|6.12] BUILD_DIR   (the CMake build directory of mkcramfs-xip)" >&2
 	exit 1
 }
+SERIES=6.1
+case "${1:-}" in
+--kernel) [ $# -ge 2 ] || usage; SERIES=$2; shift 2 ;;
+--kernel=*) SERIES=${1#--kernel=}; shift ;;
+esac
 [ $# -eq 1 ] || usage
 case "$1" in -h|--help) usage ;; esac
+# Per series: the Debian kernel release pattern (a glob for /boot and a
+# regex for apt-cache), the package with the kernel image, the metapackage
+# that names the current release, and the source tarball.
+case "$SERIES" in
+6.1)
+	KVER_GLOB='6.1.0-*-amd64'
+	KVER_RE='6\.1\.0-[0-9]+-amd64'
+	IMAGE_SUFFIX=
+	META=linux-image-amd64 ;;
+6.12)
+	KVER_GLOB='6.12.*+deb12-amd64'
+	KVER_RE='6\.12\.[0-9]+\+deb12-amd64'
+	IMAGE_SUFFIX=-unsigned
+	META=linux-image-6.12-amd64 ;;
+*) fail "--kernel is 6.1 or 6.12, not $SERIES" ;;
+esac
+SRC_TARBALL=/usr/src/linux-source-$SERIES.tar.xz
+# shellcheck disable=SC2254 # KVER_GLOB is a pattern
+case "${CRAMFS_KERNEL_VERSION:-}" in
+'' | $KVER_GLOB) ;;
+*) fail "CRAMFS_KERNEL_VERSION=$CRAMFS_KERNEL_VERSION is not a $SERIES kernel ($KVER_GLOB)" ;;
+esac
 BUILD=$(cd "$1" 2>/dev/null && pwd) || fail "no build directory $1"
 MKCRAMFS=$BUILD/mkcramfs
 [ -x "$MKCRAMFS" ] || fail "$MKCRAMFS is missing: build the project first"
+CRAMFSCK=$BUILD/cramfsck
+[ -x "$CRAMFSCK" ] || fail "$CRAMFSCK is missing: build the project first"
 if [ -f "$BUILD/libcramfs.a" ]; then
 	LIBCRAMFS=("$BUILD/libcramfs.a")
 elif [ -f "$BUILD/libcramfs.so" ]; then
@@ -97,7 +126,8 @@ done
 installed_kver() {
 	local f v
 	# shellcheck disable=SC2012 # plain kernel file names
-	for f in $(ls -1 /boot/vmlinuz-6.1.0-*-amd64 2>/dev/null | sort -rV); do
+	# shellcheck disable=SC2086 # the glob
+	for f in $(ls -1 /boot/vmlinuz-$KVER_GLOB 2>/dev/null | sort -rV); do
 		v=${f#/boot/vmlinuz-}
 		[ -n "${CRAMFS_KERNEL_VERSION:-}" ] && [ "$v" != "$CRAMFS_KERNEL_VERSION" ] && continue
 		ls /lib/modules/"$v"/kernel/drivers/mtd/mtd.ko* >/dev/null 2>&1 || continue
@@ -117,9 +147,9 @@ have qemu-system-x86_64 || missing+=(qemu-system-x86)
 static_busybox || missing+=(busybox-static)
 have cpio || missing+=(cpio)
 have patch || missing+=(patch)
-[ -f "$SRC_TARBALL" ] || missing+=(linux-source-6.1)
+[ -f "$SRC_TARBALL" ] || missing+=("linux-source-$SERIES")
 if [ -z "$KVER" ]; then
-	missing+=(linux-image)
+	missing+=("linux-image-$SERIES")
 elif [ ! -f "/usr/src/linux-headers-$KVER/Makefile" ]; then
 	missing+=("linux-headers-$KVER")
 fi
@@ -133,19 +163,20 @@ if [ ${#missing[@]} -gt 0 ]; then
 		skip "apt-get update failed (no package mirror?)"
 	pkgs=()
 	for p in "${missing[@]}"; do
-		if [ "$p" = linux-image ]; then
+		if [ "$p" = "linux-image-$SERIES" ]; then
 			if [ -n "${CRAMFS_KERNEL_VERSION:-}" ]; then
 				KVER=$CRAMFS_KERNEL_VERSION
 			else
-				# The current 6.1 ABI: what linux-image-amd64 points to on
-				# bookworm, else the newest 6.1.0-N-amd64 the mirror has.
-				KVER=$(apt-cache depends linux-image-amd64 2>/dev/null |
-				       sed -n 's/^ *Depends: linux-image-\(6\.1\.0-[0-9]*-amd64\)$/\1/p' | head -1)
-				[ -n "$KVER" ] || KVER=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' |
-				       awk '{ sub(/^linux-image-/, "", $1); print $1 }' | sort -V | tail -1)
+				# The current ABI of the series: what its metapackage
+				# points to on bookworm, else the newest the mirror has.
+				KVER=$(apt-cache depends "$META" 2>/dev/null |
+				       sed -En "s/^ *Depends: linux-image-($KVER_RE)\$/\1/p" | head -1)
+				[ -n "$KVER" ] || KVER=$(apt-cache search --names-only "^linux-image-$KVER_RE$IMAGE_SUFFIX\$" |
+				       awk -v s="$IMAGE_SUFFIX" '{ sub(/^linux-image-/, "", $1)
+				           if (s != "") sub(s "$", "", $1); print $1 }' | sort -V | tail -1)
 			fi
-			[ -n "$KVER" ] || skip "no Debian linux-image-6.1.0-*-amd64 package available"
-			pkgs+=("linux-image-$KVER" "linux-headers-$KVER")
+			[ -n "$KVER" ] || skip "no Debian linux-image-$KVER_GLOB$IMAGE_SUFFIX package available"
+			pkgs+=("linux-image-$KVER$IMAGE_SUFFIX" "linux-headers-$KVER")
 		else
 			pkgs+=("$p")
 		fi
@@ -157,24 +188,28 @@ if [ ${#missing[@]} -gt 0 ]; then
 		skip "apt-get install ${pkgs[*]} failed"
 	fi
 	KVER=$(installed_kver || true)
-	[ -n "$KVER" ] || skip "no usable 6.1 kernel after installing"
+	[ -n "$KVER" ] || skip "no usable $SERIES kernel after installing"
 fi
 have qemu-system-x86_64 || skip "qemu-system-x86_64 is not available"
 static_busybox || skip "no static /bin/busybox (busybox-static)"
 have cpio || skip "cpio is not available"
 have patch || skip "patch is not available"
-[ -f "$SRC_TARBALL" ] || skip "$SRC_TARBALL is missing (linux-source-6.1)"
+[ -f "$SRC_TARBALL" ] || skip "$SRC_TARBALL is missing (linux-source-$SERIES)"
 HEADERS=/usr/src/linux-headers-$KVER
 [ -f "$HEADERS/Makefile" ] || skip "$HEADERS is missing"
 VMLINUZ=/boot/vmlinuz-$KVER
 [ -r "$VMLINUZ" ] || skip "$VMLINUZ is not readable (run as root)"
 # shellcheck disable=SC2012
 MTD_KO=$(ls /lib/modules/"$KVER"/kernel/drivers/mtd/mtd.ko* | head -1)
+# The block-device control mounts a copy of an image on a loop device.
+# shellcheck disable=SC2012
+LOOP_KO=$(ls /lib/modules/"$KVER"/kernel/drivers/block/loop.ko* 2>/dev/null | head -1)
+[ -n "$LOOP_KO" ] || skip "no loop.ko in linux-image-$KVER"
 
 mkdir -p "$WORK"
 exec 9>"$WORK/lock"
 have flock && { flock -w 900 9 || fail "$WORK is locked by another run"; }
-say "kernel $KVER, work dir $WORK"
+say "kernel $KVER (series $SERIES), work dir $WORK"
 
 # ---- modules: cramfs (stock, patched) and phram (physical point()) --------
 
@@ -192,7 +227,7 @@ fi
 
 shopt -s nullglob
 HARNESS_PATCHES=("$KERNEL_DIR"/patches/harness/*.patch)
-FIX_PATCHES=("$KERNEL_DIR"/patches/6.1/*.patch)
+FIX_PATCHES=("$KERNEL_DIR"/patches/"$SERIES"/*.patch)
 shopt -u nullglob
 [ "$PATCHED" = 1 ] || FIX_PATCHES=()
 
@@ -265,12 +300,12 @@ NOTES=()
 if [ -f "$MODS/fixed/fs/cramfs/cramfs.ko" ]; then
 	VARIANTS=stock,fixed
 elif [ ${#FIX_PATCHES[@]} -gt 0 ]; then
-	NOTES+=("NOTE patches/6.1 do not apply to $SRC_TARBALL: stock module only")
+	NOTES+=("NOTE patches/$SERIES do not apply to $SRC_TARBALL: stock module only")
 fi
 
 # ---- per-run directory: tools, test tree, images, initramfs ------------------
 
-RUN=$WORK/last
+RUN=$WORK/last-$SERIES
 rm -rf "$RUN"
 mkdir -p "$RUN"
 
@@ -350,6 +385,29 @@ IMG_OFF[evil]=$off
 IMG_LEN[evil]=$(( (EVIL_TARGET + MARKER_LEN + 4095) / 4096 * 4096 ))
 MARKER_OFF=$(( off + EVIL_TARGET ))
 off=$(( (off + IMG_LEN[evil] + 0xfffff) / 0x100000 * 0x100000 ))
+
+# The compressed-block variant: data/two.bin (2 pages) starts with a
+# direct compressed pointer past the end of the image, then a classic
+# block that starts where that one ends. read_folio reads their length
+# words outside the image. No marker: out of range, the stock module
+# reads the zero page, which makes both blocks empty (read() zeros).
+mkdir -p "$RUN/evilz-tree/data"
+head -c 8192 "$TREE/data/pages.bin" >"$RUN/evilz-tree/data/two.bin"
+echo data/two.bin >"$RUN/evilz.list"
+# (an XIP image: extended block pointers, which direct pointers need)
+"$MKCRAMFS" -q -X -X --xip-list="$RUN/evilz.list" "$RUN/evilz-tree" "$RUN/evilz-base.img" >"$RUN/evilz.mkcramfs.log" 2>&1 ||
+	{ cat "$RUN/evilz.mkcramfs.log"; fail "mkcramfs failed for the compressed bounds test"; }
+EVILZ_SIZE=$(stat -c %s "$RUN/evilz-base.img")
+EVILZ_TARGET=$(( (EVILZ_SIZE + 0xffff) / 0x10000 * 0x10000 + 0x10000 ))
+"$RUN/xipaudit" craft-compressed "$RUN/evilz-base.img" "$RUN/evilz.img" data/two.bin \
+	"$EVILZ_TARGET" >"$RUN/evilz.craft.log" 2>&1 ||
+	{ cat "$RUN/evilz.craft.log"; fail "cannot craft the compressed bounds test image"; }
+head -c 8192 /dev/zero >"$RUN/zeros.bin"
+ZEROS_CRC=$("$RUN/xipaudit" crc "$RUN/zeros.bin" 8192)
+TWO_CRC=$("$RUN/xipaudit" crc "$RUN/evilz-tree/data/two.bin" 8192)
+IMG_OFF[evilz]=$off
+IMG_LEN[evilz]=$(( (EVILZ_SIZE + 4095) / 4096 * 4096 ))
+off=$(( (off + IMG_LEN[evilz] + 0xfffff) / 0x100000 * 0x100000 ))
 while [ $((WIN_MB * 1024 * 1024)) -lt "$off" ]; do WIN_MB=$((WIN_MB * 2)); done
 [ "$WIN_MB" -le 512 ] || fail "images too large for the flash window ($off bytes)"
 WIN_SIZE=$(printf '0x%x' $((WIN_MB * 1024 * 1024)))
@@ -361,11 +419,19 @@ cp /bin/busybox "$INITRD_DIR/bin/busybox"
 cp "$HARNESS/init.sh" "$INITRD_DIR/init"
 chmod 755 "$INITRD_DIR/init"
 cp "$RUN/xipcheck" "$INITRD_DIR/bin/xipcheck"
-case "$MTD_KO" in
-*.xz) xz -dc "$MTD_KO" >"$INITRD_DIR/lib/modules/mtd.ko" ;;
-*.zst) zstd -dqc "$MTD_KO" >"$INITRD_DIR/lib/modules/mtd.ko" ;;
-*) cp "$MTD_KO" "$INITRD_DIR/lib/modules/mtd.ko" ;;
-esac
+# unpack_ko KO: the package's module, decompressed, into the initramfs.
+unpack_ko() {
+	local out
+	out=$INITRD_DIR/lib/modules/$(basename "$1" | sed 's/\.ko.*/.ko/')
+	case "$1" in
+	*.xz) xz -dc "$1" >"$out" ;;
+	*.zst) zstd -dqc "$1" >"$out" ;;
+	*) cp "$1" "$out" ;;
+	esac
+}
+for ko in "$MTD_KO" "$LOOP_KO"; do
+	unpack_ko "$ko" || fail "cannot unpack $ko"
+done
 cp "$MODS/stock/drivers/mtd/devices/phram.ko" "$INITRD_DIR/lib/modules/"
 cp "$MODS/stock/fs/cramfs/cramfs.ko" "$INITRD_DIR/lib/modules/stock/"
 if [ -f "$MODS/fixed/fs/cramfs/cramfs.ko" ]; then
@@ -379,13 +445,13 @@ fi
 
 imgs=
 loaders=(-device "loader,file=$RUN/marker.bin,addr=$(printf '0x%x' $((WIN_BASE + MARKER_OFF))),force-raw=on")
-for label in "${IMAGES[@]}" evil; do
+for label in "${IMAGES[@]}" evil evilz; do
 	addr=$(printf '0x%x' $((WIN_BASE + IMG_OFF[$label])))
 	imgs="$imgs${imgs:+,}$label:$addr:$(printf '0x%x' "${IMG_LEN[$label]}")"
 	loaders+=(-device "loader,file=$RUN/$label.img,addr=$addr,force-raw=on")
 done
 APPEND="console=ttyS0 memmap=${WIN_MB}M\$$WIN_BASE quiet loglevel=4 panic=-1"
-APPEND="$APPEND xipwin=$WIN_BASE:$WIN_SIZE xipimgs=$imgs xipvariants=$VARIANTS xipdebug=$DEBUG"
+APPEND="$APPEND xipwin=$WIN_BASE:$WIN_SIZE xipimgs=$imgs xipvariants=$VARIANTS xipblk=xip xipdebug=$DEBUG"
 
 # boot ACCEL DEADLINE: run the guest; results in $RUN/results.txt.
 boot() {
@@ -453,13 +519,39 @@ failures=()
 lines=()
 add() { lines+=("$*"); }
 for n in ${NOTES[@]+"${NOTES[@]}"}; do add "$n"; done
-add "KERNEL release=$(sed -n 's/^K release=\([^ ]*\).*/\1/p' "$R" | head -1) package=linux-image-$KVER accel=$ACCEL_USED boot_s=$BOOT_S variants=$VARIANTS window=$WIN_BASE+${WIN_MB}M"
+add "KERNEL series=$SERIES release=$(sed -n 's/^K release=\([^ ]*\).*/\1/p' "$R" | head -1) package=linux-image-$KVER$IMAGE_SUFFIX accel=$ACCEL_USED boot_s=$BOOT_S variants=$VARIANTS window=$WIN_BASE+${WIN_MB}M"
 while read -r line; do
 	failures+=("guest: ${line#K }")
 done < <(grep '^K error=' "$R" || true)
 if grep -qiE '^D .*(BUG:|Oops|WARNING:|general protection)' "$R"; then
 	failures+=("kernel warning or oops in dmesg")
 fi
+
+# cramfsck_check TAG LABEL: cramfsck's own XIP audit of the image (its
+# --json xip_pages per file) against the pages the kernel mapped direct.
+cramfsck_check() {
+	local bad
+	"$CRAMFSCK" --json "$RUN/$2.img" >"$RUN/$2.cramfsck.json" 2>&1 ||
+		{ failures+=("$1: cramfsck does not find $2.img clean"); return; }
+	bad=$(awk '
+		FNR == NR {
+			# regular files; no xip_pages (an image without XIP): 0
+			if (match($0, /"path": "[^"]*"/) && index($0, "\"type\": \"f\"")) {
+				split($0, a, "\""); p = substr(a[4], 2)
+				x = 0
+				if (match($0, /"xip_pages": [0-9]+/))
+					x = substr($0, RSTART + 13, RLENGTH - 13)
+				want[p] = x; n++
+			}
+			next
+		}
+		$1 == "F" { d = $0; sub(/.* direct=/, "", d); sub(/ .*/, "", d)
+			seen++; if (!($2 in want) || want[$2] != d) { printf "%s%s:%s/%s", s, $2, want[$2], d; s = "," } }
+		END { if (seen != n) printf "%sfiles:%d/%d", s, n, seen }' \
+		"$RUN/$2.cramfsck.json" "$RUN/${1%%:*}.$2.guest")
+	add "CRAMFSCK $1 xip_pages=direct verdict=$([ -z "$bad" ] && echo ok || echo "FAIL why=$bad")"
+	[ -z "$bad" ] || failures+=("$1: cramfsck's xip_pages differ from the kernel's: $bad")
+}
 
 exec_check() { # TAG WHAT CONDITION-TEXT OK(0/1)
 	add "EXEC $1 $2 $3 verdict=$([ "$4" = 1 ] && echo ok || echo FAIL)"
@@ -475,21 +567,25 @@ vma_kinds() { # TAG WHAT PATH-SUBSTRING: "kind/rss_kB" of its r-x vmas
 for v in ${VARIANTS//,/ }; do
 	kernel=stock
 	[ "$v" = fixed ] && kernel=fixed
-	for label in "${IMAGES[@]}"; do
+	# xip-blk: the xip image mounted from /dev/mtdblockN (negative control).
+	for label in "${IMAGES[@]}" xip-blk; do
 		tag=$v:$label
 		if ! grep -q "^M $tag ok" "$R"; then
 			failures+=("$tag: mount failed: $(grep "^M $tag " "$R" | head -1)")
 			continue
 		fi
 		sed -n "s|^R $tag ||p" "$R" >"$RUN/$v.$label.guest"
+		img=${label%-blk}
 		extra=()
 		[ "$label" = plain ] && extra=(--expect-none)
+		[ "$label" = xip-blk ] && extra=(--blockdev)
 		rcj=0
-		"$RUN/xipaudit" judge --label "$tag" --image "$RUN/$label.img" \
-			--guest "$RUN/$v.$label.guest" --report "$RUN/$label.json" \
-			--src "$TREE" --image-offset "${IMG_OFF[$label]}" --kernel "$kernel" \
+		"$RUN/xipaudit" judge --label "$tag" --image "$RUN/$img.img" \
+			--guest "$RUN/$v.$label.guest" --report "$RUN/$img.json" \
+			--src "$TREE" --image-offset "${IMG_OFF[$img]}" --kernel "$kernel" \
 			"${extra[@]}" >"$RUN/$v.$label.judge" 2>&1 || rcj=$?
 		while IFS= read -r l; do add "$l"; done <"$RUN/$v.$label.judge"
+		[ "$label" = xip-blk ] || cramfsck_check "$tag" "$label"
 		[ "$rcj" = 0 ] || failures+=("$tag: $(grep -c 'verdict=FAIL' "$RUN/$v.$label.judge" || true) file(s) failed")
 		grep -q "^C $tag rc=0" "$R" || failures+=("$tag: xipcheck complained: $(grep "^W $tag " "$R" | head -3 | tr '\n' ' ')")
 	done
@@ -526,8 +622,47 @@ for v in ${VARIANTS//,/ }; do
 		failures+=("$tag: mount failed: $(grep "^M $tag " "$R" | head -1)")
 	fi
 
+	# The compressed-block paths: stock kernels read the length words
+	# outside the image as 0 and return zeros without an error; patched
+	# ones fail the read with EIO (and a mapping with SIGBUS).
+	tag=$v:evilz
+	if grep -q "^M $tag ok" "$R"; then
+		line=$(grep "^R $tag F data/two.bin " "$R" || true)
+		direct=$(echo "$line" | sed -n 's/.* direct=\([0-9]*\) .*/\1/p')
+		crc=$(echo "$line" | sed -n 's/.* crc_read=\([0-9a-f]*\) .*/\1/p')
+		faults=$(echo "$line" | sed -n 's/.* sigbus=\([0-9]*\) .*/\1/p')
+		rerr=no
+		grep -q "^W $tag .*two.bin: read: Input/output error" "$R" && rerr=eio
+		if [ "$kernel" = stock ]; then
+			if [ "$direct" = 0 ] && [ "$rerr" = no ] && [ "$crc" = "$ZEROS_CRC" ] && [ "$faults" = 0 ]; then
+				verdict=known-defect
+			else
+				verdict=FAIL
+				failures+=("$tag: stock kernel did not read the crafted compressed blocks as predicted ($line)")
+			fi
+		else
+			# 2 pages of the whole mapping + 2 single pages fault.
+			if [ "$direct" = 0 ] && [ "$rerr" = eio ] && [ "$faults" = 4 ]; then
+				verdict=ok
+			else
+				verdict=FAIL
+				failures+=("$tag: patched kernel did not fail the crafted compressed blocks ($line)")
+			fi
+		fi
+		# (what read() returned: nothing to compare when it failed)
+		rz=- rd=-
+		if [ "$rerr" = no ]; then
+			rz=no rd=no
+			[ "$crc" = "$ZEROS_CRC" ] && rz=yes
+			[ "$crc" = "$TWO_CRC" ] && rd=yes
+		fi
+		add "BOUNDS $tag data/two.bin compressed_to=+$(printf '0x%x' "$EVILZ_TARGET") image_size=$EVILZ_SIZE direct=${direct:-?} read_is_zeros=$rz read_is_data=$rd read_error=$rerr faults=${faults:-?} verdict=$verdict"
+	else
+		failures+=("$tag: mount failed: $(grep "^M $tag " "$R" | head -1)")
+	fi
+
 	# Programs executed from the images.
-	for label in xip plain; do
+	for label in xip plain xip-blk; do
 		tag=$v:$label
 		grep -q "^M $tag ok" "$R" || continue
 		out=$(sed -n "s|^X $tag busybox-echo ||p" "$R")

@@ -12,7 +12,7 @@
  *
  *   xipaudit judge --label L --image IMG --guest FILE [--report JSON]
  *                  [--src DIR] [--image-offset OFF] [--kernel stock|fixed]
- *                  [--expect-none]
+ *                  [--expect-none | --blockdev]
  *       For every regular file of IMG, with the guest's line for it:
  *       - pages mapped direct one page at a time == mappable_pages, and
  *         the same pages, each at the image offset its block pointer
@@ -29,7 +29,10 @@
  *       --kernel stock (read() zeros on the last page, mmap right): it
  *       is reported as "known-defect", not as a failure. With
  *       --kernel fixed it must read right. --expect-none: no page may be
- *       mappable or mapped (an image without XIP).
+ *       mappable or mapped (an image without XIP). --blockdev: the image
+ *       is mounted from a block device, where the kernel maps nothing in
+ *       place whatever the image allows: every page must come through
+ *       the page cache, with the right bytes.
  *       Prints one "FILE" line per file and an "IMAGE" summary line;
  *       exit 0 when nothing failed, 1 otherwise, 2 on usage errors.
  *
@@ -39,6 +42,14 @@
  *       offsets from the image start, TARGET beyond the image): the
  *       crafted image of the bounds test. The CRC is left stale (the
  *       kernel does not check it).
+ *
+ *   xipaudit craft-compressed IMAGE OUT PATH TARGET
+ *       The same for the compressed-block paths of read_folio: PATH must
+ *       have two pages; its first pointer becomes a direct pointer to a
+ *       compressed block at TARGET (its length word lies beyond the
+ *       image), its second a classic pointer whose block starts where
+ *       that one ends (read from the same length word) and ends at
+ *       TARGET + 2, an empty block if that length word reads as 0.
  *
  *   xipaudit crc FILE LEN
  *       CRC32 of the first LEN bytes of FILE (as the guest prints it).
@@ -321,7 +332,7 @@ struct ctx {
 	/* judge */
 	const char *label, *src, *kernel;
 	uint64_t image_offset;
-	bool expect_none, predict_only;
+	bool expect_none, blockdev, predict_only;
 	struct guest_file *guest;
 	size_t n_guest;
 	struct report_entry *report;
@@ -473,7 +484,7 @@ static int visit(void *arg, const struct cramfs_entry *e)
 	struct guest_file *g;
 	struct reasons r = { .len = 0 };
 	uLong icrc = crc32(0, Z_NULL, 0);
-	uint32_t scrc = 0, pages;
+	uint32_t scrc = 0, pages, want_alone, want_whole;
 	uint64_t ssize = 0;
 	bool *alone, *fromstart, have_src = false, defect = false;
 	uint64_t *addr;
@@ -509,7 +520,12 @@ static int visit(void *arg, const struct cramfs_entry *e)
 		alone[i] = page_alone(c, e, i, pages, &addr[i]);
 		alone_count += alone[i];
 	}
-	for (uint32_t i = 0; i < a.mapped_from_start && i < pages; i++)
+	/* What the kernel may map: nothing from a block device. */
+	want_alone = c->blockdev ? 0 : a.mappable_pages;
+	want_whole = c->blockdev ? 0 : a.mapped_from_start;
+	for (uint32_t i = 0; i < pages; i++)
+		alone[i] = alone[i] && !c->blockdev;
+	for (uint32_t i = 0; i < want_whole && i < pages; i++)
 		fromstart[i] = true;
 
 	/* The prediction itself: libcramfs' audit against the page rule. */
@@ -540,21 +556,21 @@ static int visit(void *arg, const struct cramfs_entry *e)
 	g->seen = true;
 	if (g->size != e->inode.size || g->pages != (long)pages)
 		why(&r, "guest size %" PRIu64 " pages %ld", g->size, g->pages);
-	if (g->direct != (long)a.mappable_pages)
-		why(&r, "direct %ld != mappable %u", g->direct, a.mappable_pages);
-	if (g->whole != (long)a.mapped_from_start)
-		why(&r, "whole %ld != from_start %u", g->whole, a.mapped_from_start);
+	if (g->direct != (long)want_alone)
+		why(&r, "direct %ld, expected %u", g->direct, want_alone);
+	if (g->whole != (long)want_whole)
+		why(&r, "whole %ld, expected %u", g->whole, want_whole);
 	check_runs(&r, "single", g->ind, g->n_ind, alone, addr, pages,
 		   c->image_offset);
 	check_runs(&r, "whole", g->wmap, g->n_wmap, fromstart, addr, pages,
 		   c->image_offset);
-	kind_want = !pages || !a.mapped_from_start ? "-" :
-		    a.mapped_from_start == pages ? "pf" : "mm";
+	kind_want = !pages || !want_whole ? "-" :
+		    want_whole == pages ? "pf" : "mm";
 	if (strcmp(g->kind, kind_want))
 		why(&r, "vma %s, expected %s", g->kind, kind_want);
-	if (g->rss != (unsigned long)(pages - a.mapped_from_start) * (PAGE / 1024))
+	if (g->rss != (unsigned long)(pages - want_whole) * (PAGE / 1024))
 		why(&r, "rss %lu kB, expected %u", g->rss,
-		    (pages - a.mapped_from_start) * (PAGE / 1024));
+		    (pages - want_whole) * (PAGE / 1024));
 	if (g->sigbus)
 		why(&r, "%ld faults", g->sigbus);
 	if (g->tailnz)
@@ -576,7 +592,8 @@ static int visit(void *arg, const struct cramfs_entry *e)
 		else
 			/* last page through the page cache in both */
 			defect = !strcmp(g->match, "yes") && g->crc_read != scrc &&
-				 g->idiff == 1 && g->iwdiff == 1;
+				 g->idiff == alone[pages - 1] &&
+				 g->iwdiff == alone[pages - 1];
 		if (!defect)
 			why(&r, "predicted stock read() defect not seen (match=%s rdiff=%s)",
 			    g->match, g->rdiff);
@@ -651,8 +668,23 @@ static int find_entry(void *arg, const struct cramfs_entry *e)
 	return 0;
 }
 
-static int craft_outside(const char *image, const char *out, const char *path,
-			 uint64_t target)
+/*
+ * The pointers of a crafted file: page i of PAGES. "outside": direct
+ * uncompressed pages at TARGET; "compressed": see craft-compressed.
+ */
+static uint32_t crafted_ptr(bool compressed, uint64_t target, uint32_t i)
+{
+	if (!compressed)
+		return (uint32_t)((target + (uint64_t)i * PAGE) >>
+				  CRAMFS_BLK_DIRECT_PTR_SHIFT) | XIP_FLAGS;
+	if (i == 0)
+		return (uint32_t)(target >> CRAMFS_BLK_DIRECT_PTR_SHIFT) |
+		       CRAMFS_BLK_FLAG_DIRECT_PTR;
+	return (uint32_t)(target + 2);
+}
+
+static int craft(bool compressed, const char *image, const char *out,
+		 const char *path, uint64_t target)
 {
 	struct ctx c = { 0 };
 	struct craft cr = { .path = path };
@@ -664,18 +696,20 @@ static int craft_outside(const char *image, const char *out, const char *path,
 	if (cramfs_image_walk(c.img, find_entry, &cr) < 0 || !cr.have)
 		die("%s: no regular file %s", image, path);
 	pages = (cr.found.inode.size + PAGE - 1) / PAGE;
+	/* Classic pointers are 30-bit byte offsets, direct ones 30-bit words. */
 	if (target % PAGE || target < c.raw_len ||
-	    target + (uint64_t)pages * PAGE > (1ull << 32))
+	    target + (uint64_t)pages * PAGE > (compressed ? 1ull << 30 : 1ull << 32))
 		die("target %#" PRIx64 " must be page aligned, beyond the image"
-		    " and below 4 GiB", target);
+		    " and below %s", target, compressed ? "1 GiB" : "4 GiB");
+	if (compressed && pages != 2)
+		die("%s: %u pages, craft-compressed needs 2", path, pages);
 	copy = malloc(c.raw_len);
 	if (!copy)
 		die("out of memory");
 	memcpy(copy, c.raw, c.raw_len);
 	for (uint32_t i = 0; i < pages; i++) {
 		uint64_t at = ((uint64_t)cr.found.inode.offset << 2) + (uint64_t)i * 4;
-		uint32_t ptr = (uint32_t)((target + (uint64_t)i * PAGE) >>
-					  CRAMFS_BLK_DIRECT_PTR_SHIFT) | XIP_FLAGS;
+		uint32_t ptr = crafted_ptr(compressed, target, i);
 
 		if (at + 4 > c.raw_len)
 			die("%s: block pointers outside the image", path);
@@ -684,9 +718,10 @@ static int craft_outside(const char *image, const char *out, const char *path,
 	f = fopen(out, "wb");
 	if (!f || fwrite(copy, 1, c.raw_len, f) != c.raw_len || fclose(f))
 		die("%s: %s", out, strerror(errno));
-	printf("%s: %u pointers of %s now point at %#" PRIx64 "..%#" PRIx64
-	       " (image size %zu)\n", out, pages, path, target,
-	       target + (uint64_t)pages * PAGE, c.raw_len);
+	printf("%s: %u %s pointers of %s now point at %#" PRIx64 "..%#" PRIx64
+	       " (image size %zu)\n", out, pages,
+	       compressed ? "compressed" : "direct", path, target,
+	       target + (compressed ? 2 : (uint64_t)pages * PAGE), c.raw_len);
 	free(copy);
 	cramfs_image_free(c.img);
 	return 0;
@@ -698,9 +733,10 @@ int main(int argc, char **argv)
 	const char *image = NULL, *guest = NULL, *report = NULL;
 	int err;
 
-	if (argc == 6 && !strcmp(argv[1], "craft-outside"))
-		return craft_outside(argv[2], argv[3], argv[4],
-				     strtoull(argv[5], NULL, 0));
+	if (argc == 6 && (!strcmp(argv[1], "craft-outside") ||
+			  !strcmp(argv[1], "craft-compressed")))
+		return craft(!strcmp(argv[1], "craft-compressed"), argv[2],
+			     argv[3], argv[4], strtoull(argv[5], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "crc")) {
 		size_t len;
 		unsigned char *buf = read_all(argv[2], &len);
@@ -723,8 +759,9 @@ int main(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "judge"))
 		die("usage: xipaudit predict IMAGE | xipaudit judge --label L"
 		    " --image IMG --guest FILE [--report JSON] [--src DIR]"
-		    " [--image-offset OFF] [--kernel stock|fixed] [--expect-none]"
-		    " | xipaudit craft-outside IMAGE OUT PATH TARGET"
+		    " [--image-offset OFF] [--kernel stock|fixed]"
+		    " [--expect-none | --blockdev]"
+		    " | xipaudit craft-outside|craft-compressed IMAGE OUT PATH TARGET"
 		    " | xipaudit crc FILE LEN");
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
@@ -732,6 +769,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "--expect-none")) {
 			c.expect_none = true;
+			continue;
+		}
+		if (!strcmp(a, "--blockdev")) {
+			c.blockdev = true;
 			continue;
 		}
 		if (!v)

@@ -18,7 +18,7 @@ BUILD_DIR=$(cd "$(dirname "$MKCRAMFS")" && pwd)
 HARNESS=$SRCDIR/kernel/harness/run.sh
 [ -f "$HARNESS" ] || { echo "SKIP: $HARNESS is missing"; exit 77; }
 
-bash "$HARNESS" "$BUILD_DIR"
+bash "$HARNESS" --kernel 6.1 "$BUILD_DIR"
 rc=$?
 case $rc in
 0 | 77) exit $rc ;;
