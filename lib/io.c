@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Whole reads at an offset, through EINTR and short reads. */
+/* Whole reads at an offset, through EINTR and short reads; CRC-32. */
 #include <errno.h>
+#include <libdeflate.h>
 #include <unistd.h>
 
 #include "private.h"
@@ -23,4 +24,9 @@ int cramfs_pread_all(int fd, void *buf, size_t len, uint64_t offset)
 		offset += (uint64_t)n;
 	}
 	return 0;
+}
+
+uint32_t cramfs_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	return len ? libdeflate_crc32(crc, buf, len) : crc;
 }

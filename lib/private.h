@@ -41,6 +41,9 @@ int cramfs_pread_all(int fd, void *buf, size_t len, uint64_t offset);
 /* Grow *arr (element size `size`) so that index `need - 1` fits. */
 int cramfs_grow(void *arr, size_t *cap, size_t need, size_t size);
 
+/* CRC-32 as zlib's crc32() computes it (0 to start), at libdeflate's speed. */
+uint32_t cramfs_crc32(uint32_t crc, const void *buf, size_t len);
+
 static inline uint64_t cramfs_align_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) / a * a;

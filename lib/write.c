@@ -93,7 +93,7 @@ int cramfs_emit_data(struct cramfs_writer *w, const void *buf, size_t len)
 
 	if (err)
 		return err;
-	w->data_crc = crc32(w->data_crc, buf, (uInt)len);
+	w->data_crc = cramfs_crc32(w->data_crc, buf, len);
 	w->data_pos += len;
 	return 0;
 }

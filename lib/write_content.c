@@ -48,7 +48,7 @@ int cramfs_source_open(struct cramfs_writer *w, uint32_t id)
 	s->id = id;
 	s->fd = -1;
 	s->done = 0;
-	s->crc = (uint32_t)crc32(0, NULL, 0);
+	s->crc = 0;
 	if (cramfs_tree_path(w->tree, id, s->path, sizeof(s->path)))
 		return cramfs_msg_set(&w->tree->msg, -ENAMETOOLONG,
 				      "%s: path too long", n->name);
@@ -93,7 +93,7 @@ int cramfs_source_read(struct cramfs_writer *w, uint8_t *buf, size_t len,
 			return changed(w, "shorter than at the scan");
 		*data = buf;
 	}
-	s->crc = (uint32_t)crc32(s->crc, *data, (uInt)len);
+	s->crc = cramfs_crc32(s->crc, *data, len);
 	s->done += len;
 	return 0;
 }
@@ -165,13 +165,13 @@ int cramfs_insert_copy(struct cramfs_writer *w, uint32_t *crc)
 		err = cramfs_pwrite_all(w, buf, got, pos);
 		if (err)
 			return err;
-		*crc = (uint32_t)crc32(*crc, buf, (uInt)got);
+		*crc = cramfs_crc32(*crc, buf, got);
 		pos += got;
 		left -= (uint32_t)got;
 	}
 	/* Pad to 4 bytes so the directory entries stay aligned. */
 	memset(buf, 0, 4);
 	got = w->layout->insert_len - w->insert_size;
-	*crc = (uint32_t)crc32(*crc, buf, (uInt)got);
+	*crc = cramfs_crc32(*crc, buf, got);
 	return cramfs_pwrite_all(w, buf, got, pos);
 }

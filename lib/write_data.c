@@ -283,9 +283,8 @@ static int sink_data(void *arg, const void *buf, size_t len)
 
 	w->enc_skip -= skip;
 	if (len > skip)
-		w->enc_crc = (uint32_t)crc32(w->enc_crc,
-					     (const uint8_t *)buf + skip,
-					     (uInt)(len - skip));
+		w->enc_crc = cramfs_crc32(w->enc_crc,
+					  (const uint8_t *)buf + skip, len - skip);
 	return stage_put(w, buf, len);
 }
 
@@ -300,7 +299,7 @@ static int begin_file(struct cramfs_writer *w, const struct cramfs_segment *seg)
 		return -ENAMETOOLONG;
 	w->enc.sink = sink_data;
 	w->enc.arg = w;
-	w->enc_crc = (uint32_t)crc32(0, NULL, 0);
+	w->enc_crc = 0;
 	w->enc_skip = (n->size + bs - 1) / bs * 4u;
 	if (seg->direct)
 		w->sim_pos += w->enc_skip;
@@ -383,7 +382,7 @@ static int commit_file(struct cramfs_writer *w, const struct cramfs_segment *seg
 		err = stage_patch(w, start, w->table, tlen);
 	if (err)
 		return err;
-	crc = (uint32_t)crc32(0, w->table, (uInt)tlen);
+	crc = cramfs_crc32(0, w->table, tlen);
 	crc = (uint32_t)crc32_combine(crc, w->enc_crc, (z_off_t)(padded - tlen));
 	w->data_crc = (uint32_t)crc32_combine(w->data_crc, crc, (z_off_t)padded);
 	w->data_pos = start + padded;
@@ -465,9 +464,9 @@ int cramfs_write_all_data(struct cramfs_writer *w)
 	int err;
 
 	w->data_pos = w->stage_off = l->xip_end ? l->xip_end : l->meta_end;
-	w->data_crc = (uint32_t)crc32(0, NULL, 0);
+	w->data_crc = 0;
 	w->xip_pos = w->sim_pos = l->meta_end;
-	w->xip_crc = (uint32_t)crc32(0, NULL, 0);
+	w->xip_crc = 0;
 	w->files_total = l->ndata;
 	for (size_t i = 0; i < l->ndata; i++)
 		w->bytes_total += w->tree->nodes[l->data_order[i]].size;

@@ -65,16 +65,15 @@ int cramfs_xip_emit(struct cramfs_writer *w, uint64_t addr, const void *buf,
 		err = cramfs_pwrite_all(w, zeros, n, w->xip_pos);
 		if (err)
 			return err;
-		w->xip_crc = (uint32_t)crc32(w->xip_crc, zeros, (uInt)n);
+		w->xip_crc = cramfs_crc32(w->xip_crc, zeros, n);
 		w->xip_pos += n;
 	}
-	/* crc32() with a NULL buffer returns its initial value: skip it. */
 	if (!len)
 		return 0;
 	err = cramfs_pwrite_all(w, buf, len, addr);
 	if (err)
 		return err;
-	w->xip_crc = (uint32_t)crc32(w->xip_crc, buf, (uInt)len);
+	w->xip_crc = cramfs_crc32(w->xip_crc, buf, len);
 	w->xip_pos += len;
 	return 0;
 }
