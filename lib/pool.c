@@ -118,23 +118,36 @@ unsigned cramfs_pool_threads(const struct cramfs_pool *pool)
 	return pool->nthreads;
 }
 
-void cramfs_pool_run(struct cramfs_pool *p, cramfs_pool_fn fn, void *arg,
-		     size_t count)
+void cramfs_pool_start(struct cramfs_pool *p, cramfs_pool_fn fn, void *arg,
+		       size_t count)
 {
 	pthread_mutex_lock(&p->lock);
 	p->fn = fn;
 	p->arg = arg;
 	p->next = 0;
 	p->count = count;
-	if (p->started && count > 1) {
+	if (p->started && count) {
 		p->busy = p->started;
 		p->generation++;
 		pthread_cond_broadcast(&p->work);
 	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+void cramfs_pool_wait(struct cramfs_pool *p)
+{
+	pthread_mutex_lock(&p->lock);
 	drain(p, 0);
 	while (p->busy)
 		pthread_cond_wait(&p->done, &p->lock);
 	pthread_mutex_unlock(&p->lock);
+}
+
+void cramfs_pool_run(struct cramfs_pool *p, cramfs_pool_fn fn, void *arg,
+		     size_t count)
+{
+	cramfs_pool_start(p, fn, arg, count);
+	cramfs_pool_wait(p);
 }
 
 void cramfs_pool_free(struct cramfs_pool *p)

@@ -21,6 +21,14 @@ unsigned cramfs_pool_threads(const struct cramfs_pool *pool);
 /* Run fn for every index below `count` and return when all are done. */
 void cramfs_pool_run(struct cramfs_pool *pool, cramfs_pool_fn fn, void *arg,
 		     size_t count);
+/*
+ * The same in two steps: start() hands the jobs to the other threads and
+ * returns at once, so the caller can do other work; wait() has the caller
+ * join in and returns when every job is done. One run at a time.
+ */
+void cramfs_pool_start(struct cramfs_pool *pool, cramfs_pool_fn fn, void *arg,
+		       size_t count);
+void cramfs_pool_wait(struct cramfs_pool *pool);
 void cramfs_pool_free(struct cramfs_pool *pool);
 
 /* Online CPUs, at least 1. */

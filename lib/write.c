@@ -129,7 +129,7 @@ static void writer_fini(struct cramfs_writer *w)
 		close(w->insert_fd);
 	if (w->src.fd >= 0)
 		close(w->src.fd);
-	cramfs_batch_free(&w->batch);
+	cramfs_workers_free(w);
 	cramfs_encoder_free(&w->enc);
 	free(w->stage);
 	free(w->table);

@@ -49,9 +49,7 @@ struct cramfs_batch {
 	struct cramfs_segment *segs;
 	size_t nsegs;
 	size_t segs_cap;
-	struct cramfs_compressor *comp; /* one per pool thread */
-	unsigned ncomp;
-	struct cramfs_pool *pool;
+	struct cramfs_compressor *comp; /* the writer's, one per thread */
 };
 
 /* The file being read into batches. */
@@ -76,7 +74,11 @@ struct cramfs_writer {
 	uint32_t insert_size;    /* its length, unpadded */
 	enum cramfs_endian endian;
 	uint32_t flags;          /* superblock flags, grown as features are used */
-	struct cramfs_batch batch;
+	struct cramfs_batch batch[2];
+	struct cramfs_compressor *comp; /* one per pool thread */
+	unsigned ncomp;
+	size_t zbound;           /* room for one compressed block */
+	struct cramfs_pool *pool;
 	struct cramfs_reader src;
 	size_t next_file;        /* next layout->data_order entry to read */
 	uint64_t files_total;    /* progress */
@@ -158,7 +160,7 @@ int cramfs_dedup_match(struct cramfs_writer *w,
 /* lib/write_data.c: every file's data, in image order. */
 int cramfs_write_all_data(struct cramfs_writer *w);
 int cramfs_stage_flush(struct cramfs_writer *w);
-void cramfs_batch_free(struct cramfs_batch *b);
+void cramfs_workers_free(struct cramfs_writer *w);
 
 /* lib/xip_select.c: choose XIP runs and plan the XIP region. */
 int cramfs_xip_select(struct cramfs_writer *w);

@@ -2,7 +2,8 @@
 /*
  * File data, streamed. Content is read ahead into a bounded batch of
  * blocks, the batch is compressed on the worker pool, then assembled file
- * by file in image order on the calling thread. Memory depends on the
+ * by file in image order on the calling thread, while the pool compresses
+ * the next batch. Memory depends on the
  * batch size, never on the size of a file or of the tree, and the image
  * on nothing but the input: every block is compressed on its own.
  */
@@ -16,52 +17,65 @@
 #include "pool.h"
 #include "write.h"
 
-#define BATCH_RAW (1u << 20)
+#define BATCH_RAW (512u << 10)
 #define STAGE_CAP (1u << 20)
 
 /* ---- the batch ------------------------------------------------------- */
 
-static int batch_init(struct cramfs_writer *w)
+static int batch_init(struct cramfs_writer *w, struct cramfs_batch *b)
 {
-	struct cramfs_batch *b = &w->batch;
+	b->raw_cap = BATCH_RAW;
+	/* Small files take a job each without filling the raw buffer. */
+	b->jobs_cap = 2u * BATCH_RAW / w->opts->block_size;
+	b->raw = malloc(b->raw_cap);
+	b->jobs = calloc(b->jobs_cap, sizeof(*b->jobs));
+	b->zbound = w->zbound;
+	b->zbuf = malloc(b->jobs_cap * b->zbound);
+	b->comp = w->comp;
+	return b->raw && b->jobs && b->zbuf ? 0 : -ENOMEM;
+}
+
+/* One compressor per thread, and the pool. */
+static int workers_init(struct cramfs_writer *w)
+{
 	const struct cramfs_write_opts *o = w->opts;
 	unsigned threads = o->threads ? o->threads : cramfs_online_cpus();
 	int err;
 
-	b->raw_cap = BATCH_RAW;
-	/* Small files take a job each without filling the raw buffer. */
-	b->jobs_cap = 2u * BATCH_RAW / o->block_size;
-	b->raw = malloc(b->raw_cap);
-	b->jobs = calloc(b->jobs_cap, sizeof(*b->jobs));
-	b->comp = calloc(threads, sizeof(*b->comp));
-	if (!b->raw || !b->jobs || !b->comp)
+	w->comp = calloc(threads, sizeof(*w->comp));
+	if (!w->comp)
 		return -ENOMEM;
-	for (; b->ncomp < threads; b->ncomp++) {
-		err = cramfs_compressor_init(&b->comp[b->ncomp], o->compressor,
+	for (; w->ncomp < threads; w->ncomp++) {
+		err = cramfs_compressor_init(&w->comp[w->ncomp], o->compressor,
 					     o->level);
 		if (err)
 			return cramfs_msg_set(&w->tree->msg, err,
 					      "cannot set up the compressor: %s",
 					      cramfs_strerror(err));
 	}
-	b->zbound = cramfs_compressor_bound(&b->comp[0], o->block_size);
-	b->zbuf = malloc(b->jobs_cap * b->zbound);
-	if (!b->zbuf)
-		return -ENOMEM;
-	return cramfs_pool_new(threads, &b->pool);
+	w->zbound = cramfs_compressor_bound(&w->comp[0], o->block_size);
+	return cramfs_pool_new(threads, &w->pool);
 }
 
-void cramfs_batch_free(struct cramfs_batch *b)
+void cramfs_workers_free(struct cramfs_writer *w)
 {
-	cramfs_pool_free(b->pool);
-	for (unsigned i = 0; i < b->ncomp; i++)
-		cramfs_compressor_end(&b->comp[i]);
-	free(b->comp);
-	free(b->raw);
-	free(b->jobs);
-	free(b->zbuf);
-	free(b->segs);
-	memset(b, 0, sizeof(*b));
+	/* Joins the threads first: no job may outlive the buffers. */
+	cramfs_pool_free(w->pool);
+	w->pool = NULL;
+	for (unsigned i = 0; i < w->ncomp; i++)
+		cramfs_compressor_end(&w->comp[i]);
+	free(w->comp);
+	w->comp = NULL;
+	w->ncomp = 0;
+	for (int i = 0; i < 2; i++) {
+		struct cramfs_batch *b = &w->batch[i];
+
+		free(b->raw);
+		free(b->jobs);
+		free(b->zbuf);
+		free(b->segs);
+		memset(b, 0, sizeof(*b));
+	}
 }
 
 static int add_segment(struct cramfs_batch *b, const struct cramfs_segment *s)
@@ -75,7 +89,8 @@ static int add_segment(struct cramfs_batch *b, const struct cramfs_segment *s)
 }
 
 /* Open the next file to read, or add the segment of an XIP hard link. */
-static int next_source(struct cramfs_writer *w, bool *more)
+static int next_source(struct cramfs_writer *w, struct cramfs_batch *b,
+		       bool *more)
 {
 	const struct cramfs_layout *l = w->layout;
 	uint32_t id;
@@ -87,7 +102,7 @@ static int next_source(struct cramfs_writer *w, bool *more)
 	id = l->data_order[w->next_file++];
 	if (w->xip_share && w->xip_share[id] != CRAMFS_DEDUP_NONE) {
 		w->files_read++;
-		return add_segment(&w->batch, &(struct cramfs_segment){
+		return add_segment(b, &(struct cramfs_segment){
 			.id = id, .begins = true, .ends = true,
 			.xip_share = w->xip_share[id] });
 	}
@@ -103,10 +118,9 @@ static int next_source(struct cramfs_writer *w, bool *more)
 }
 
 /* Read as many whole blocks of the current file as the batch holds. */
-static int read_blocks(struct cramfs_writer *w, struct cramfs_segment *seg,
-		       bool *full)
+static int read_blocks(struct cramfs_writer *w, struct cramfs_batch *b,
+		       struct cramfs_segment *seg, bool *full)
 {
-	struct cramfs_batch *b = &w->batch;
 	struct cramfs_reader *src = &w->src;
 	const struct cramfs_node *n = &w->tree->nodes[src->id];
 	uint32_t bs = w->opts->block_size;
@@ -164,9 +178,8 @@ static void progress(struct cramfs_writer *w)
 				     w->bytes_total);
 }
 
-static int fill_batch(struct cramfs_writer *w)
+static int fill_batch(struct cramfs_writer *w, struct cramfs_batch *b)
 {
-	struct cramfs_batch *b = &w->batch;
 	bool full = false;
 	int err;
 
@@ -177,13 +190,13 @@ static int fill_batch(struct cramfs_writer *w)
 		if (!w->src.active) {
 			bool more;
 
-			err = next_source(w, &more);
+			err = next_source(w, b, &more);
 			if (err || !more)
 				return err;
 			if (!w->src.active)
 				continue; /* an XIP hard link: nothing to read */
 		}
-		err = read_blocks(w, &seg, &full);
+		err = read_blocks(w, b, &seg, &full);
 		if (err)
 			return err;
 		if (!seg.njobs)
@@ -307,10 +320,9 @@ static int begin_file(struct cramfs_writer *w, const struct cramfs_segment *seg)
 				    n->size);
 }
 
-static int add_block(struct cramfs_writer *w, const struct cramfs_segment *seg,
-		     size_t i)
+static int add_block(struct cramfs_writer *w, const struct cramfs_batch *b,
+		     const struct cramfs_segment *seg, size_t i)
 {
-	const struct cramfs_batch *b = &w->batch;
 	const struct cramfs_job *j = &b->jobs[i];
 	uint8_t prev = w->enc.prev_kind;
 	int err;
@@ -407,9 +419,8 @@ static int commit_file(struct cramfs_writer *w, const struct cramfs_segment *seg
 	return err ? err : cramfs_report_file(w, seg->id, CRAMFS_DEDUP_NONE, 0);
 }
 
-static int assemble(struct cramfs_writer *w)
+static int assemble(struct cramfs_writer *w, const struct cramfs_batch *b)
 {
-	const struct cramfs_batch *b = &w->batch;
 	int err = 0;
 
 	for (size_t s = 0; s < b->nsegs && !err; s++) {
@@ -426,7 +437,7 @@ static int assemble(struct cramfs_writer *w)
 		if (seg->begins)
 			err = begin_file(w, seg);
 		for (uint32_t i = 0; i < seg->njobs && !err; i++)
-			err = add_block(w, seg, seg->first_job + i);
+			err = add_block(w, b, seg, seg->first_job + i);
 		if (!err && seg->ends)
 			err = commit_file(w, seg);
 	}
@@ -477,15 +488,33 @@ int cramfs_write_all_data(struct cramfs_writer *w)
 	w->stage = malloc(STAGE_CAP);
 	if (!w->stage)
 		return -ENOMEM;
-	err = batch_init(w);
-	while (!err) {
-		err = fill_batch(w);
-		if (err || !w->batch.nsegs)
+	err = workers_init(w);
+	if (!err)
+		err = batch_init(w, &w->batch[0]);
+	if (!err)
+		err = batch_init(w, &w->batch[1]);
+	if (!err)
+		err = fill_batch(w, &w->batch[0]);
+	if (!err)
+		cramfs_pool_start(w->pool, compress_job, &w->batch[0],
+				  w->batch[0].njobs);
+	/*
+	 * Two batches in turn: the next one is read while the pool
+	 * compresses this one, and assembled while it compresses the next.
+	 */
+	for (int cur = 0; !err && w->batch[cur].nsegs; cur ^= 1) {
+		struct cramfs_batch *now = &w->batch[cur];
+		struct cramfs_batch *next = &w->batch[cur ^ 1];
+
+		err = fill_batch(w, next);
+		cramfs_pool_wait(w->pool);
+		if (err)
 			break;
-		cramfs_pool_run(w->batch.pool, compress_job, &w->batch,
-				w->batch.njobs);
-		err = assemble(w);
+		cramfs_pool_start(w->pool, compress_job, next, next->njobs);
+		err = assemble(w, now);
 	}
+	if (w->pool)
+		cramfs_pool_wait(w->pool);
 	if (!err)
 		err = cramfs_stage_flush(w);
 	if (!err && l->xip_end)
