@@ -30,9 +30,6 @@ struct cramfs_block_result {
 	uint32_t xip_addr;    /* XIP: where the block is in the image */
 };
 
-/* Append bytes to the file's stored form. */
-typedef int (*cramfs_sink_fn)(void *arg, const void *buf, size_t len);
-
 struct cramfs_encoder {
 	struct cramfs_encode_opts o;
 	/*
@@ -50,7 +47,7 @@ struct cramfs_encoder {
 	uint32_t tablecap;
 	uint8_t prev_kind;
 	uint32_t count[CRAMFS_BLOCK_KINDS];
-	cramfs_sink_fn sink;
+	cramfs_sink_fn sink;  /* takes the stored bytes, in order */
 	void *arg;
 };
 

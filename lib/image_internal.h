@@ -15,6 +15,8 @@
 /* Directory nesting we accept below the root; real trees stay far below. */
 #define CRAMFS_WALK_MAX_DEPTH 256u
 
+struct libdeflate_decompressor;
+
 struct cramfs_image {
 	struct cramfs_msg msg;
 	const uint8_t *base;     /* mapped file or borrowed buffer */
@@ -27,7 +29,8 @@ struct cramfs_image {
 	uint32_t super_off;
 	enum cramfs_endian endian;
 	struct cramfs_super super;
-	z_stream zs;
+	struct libdeflate_decompressor *ld; /* the fast path */
+	z_stream zs;             /* the diagnosis when that path fails */
 	bool zs_ready;
 	uint8_t *block_buf;      /* block_size bytes, inflate target */
 };
