@@ -26,8 +26,13 @@ int cramfs_encoder_begin(struct cramfs_encoder *e, bool direct,
 			 uint32_t start, uint64_t size)
 {
 	uint32_t bs = e->o.block_size;
-	uint32_t n = (uint32_t)((size + bs - 1) / bs);
+	uint32_t n;
 	static const uint8_t table_zeros[256];
+
+	/* Direct pointers hold start >> 2; block sizes are powers of two. */
+	if ((start & 3u) || bs < 4096u || (bs & (bs - 1u)))
+		return -EINVAL;
+	n = (uint32_t)((size + bs - 1) / bs);
 
 	if (n > e->tablecap) {
 		uint32_t *t = realloc(e->table, (size_t)n * sizeof(*t));
@@ -69,6 +74,8 @@ static int add_classic(struct cramfs_encoder *e,
 	int err = 0;
 
 	*kind = b->kind;
+	if (b->kind == CRAMFS_BLOCK_XIP)
+		return -EINVAL; /* an end pointer cannot say where a page is */
 	if (b->kind == CRAMFS_BLOCK_ZLIB && e->o.raw_blocks && b->zlen >= b->len)
 		*kind = CRAMFS_BLOCK_RAW;
 	if (*kind == CRAMFS_BLOCK_ZLIB) {
@@ -135,10 +142,14 @@ static int add_direct(struct cramfs_encoder *e,
 int cramfs_encoder_add(struct cramfs_encoder *e,
 		       const struct cramfs_block_result *b)
 {
+	uint64_t want;
 	uint8_t kind;
 	int err;
 
 	if (e->next >= e->nblocks)
+		return -EINVAL;
+	want = e->size - (uint64_t)e->next * e->o.block_size;
+	if (b->len != (want < e->o.block_size ? want : e->o.block_size))
 		return -EINVAL;
 	err = e->direct ? add_direct(e, b, &kind) : add_classic(e, b, &kind);
 	if (err)

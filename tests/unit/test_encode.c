@@ -1025,6 +1025,54 @@ static void a_hole_is_einval_for_a_direct_encoder(void **state)
 	assert_int_equal(f->e.count[CRAMFS_BLOCK_HOLE], 0);
 }
 
+static void an_xip_block_is_einval_for_a_classic_encoder(void **state)
+{
+	struct fixture *f = *state;
+
+	set_opts(f, 4096, false, false, CRAMFS_ENDIAN_LITTLE);
+	f->out.len = 0;
+	assert_int_equal(cramfs_encoder_begin(&f->e, false, 0x1000, 4096), 0);
+	assert_int_equal(cramfs_encoder_add(&f->e, &(struct cramfs_block_result){
+		.src = f->content, .len = 4096, .kind = CRAMFS_BLOCK_XIP,
+		.xip_addr = 0x8000 }), -EINVAL);
+	assert_int_equal(f->e.next, 0);
+}
+
+static void an_unaligned_start_or_bad_block_size_is_einval(void **state)
+{
+	struct fixture *f = *state;
+
+	set_opts(f, 4096, false, false, CRAMFS_ENDIAN_LITTLE);
+	assert_int_equal(cramfs_encoder_begin(&f->e, false, 0x1002, 100), -EINVAL);
+	assert_int_equal(cramfs_encoder_begin(&f->e, true, 0x1001, 100), -EINVAL);
+	set_opts(f, 0, false, false, CRAMFS_ENDIAN_LITTLE);
+	assert_int_equal(cramfs_encoder_begin(&f->e, false, 0x1000, 100), -EINVAL);
+	set_opts(f, 12288, false, false, CRAMFS_ENDIAN_LITTLE);
+	assert_int_equal(cramfs_encoder_begin(&f->e, false, 0x1000, 100), -EINVAL);
+}
+
+/* Block i holds min(block size, size - i * block size) bytes, no other. */
+static void a_block_of_the_wrong_length_is_einval(void **state)
+{
+	struct fixture *f = *state;
+
+	set_opts(f, 4096, false, false, CRAMFS_ENDIAN_LITTLE);
+	fx_fill_text(f->content, 5000, 3);
+	f->out.len = 0;
+	assert_int_equal(cramfs_encoder_begin(&f->e, false, 0x1000, 5000), 0);
+	assert_int_equal(cramfs_encoder_add(&f->e, &(struct cramfs_block_result){
+		.src = f->content, .len = 4095, .kind = CRAMFS_BLOCK_HOLE }),
+		-EINVAL);
+	assert_int_equal(cramfs_encoder_add(&f->e, &(struct cramfs_block_result){
+		.src = f->content, .len = 4096, .kind = CRAMFS_BLOCK_HOLE }), 0);
+	assert_int_equal(cramfs_encoder_add(&f->e, &(struct cramfs_block_result){
+		.src = f->content + 4096, .len = 4096, .kind = CRAMFS_BLOCK_HOLE }),
+		-EINVAL);
+	assert_int_equal(cramfs_encoder_add(&f->e, &(struct cramfs_block_result){
+		.src = f->content + 4096, .len = 904, .kind = CRAMFS_BLOCK_HOLE }),
+		0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1059,6 +1107,9 @@ int main(void)
 		T(xip_blocks_point_at_their_address_and_take_no_bytes),
 		T(after_an_xip_block_a_raw_last_block_stays_direct),
 		T(a_hole_is_einval_for_a_direct_encoder),
+		T(an_xip_block_is_einval_for_a_classic_encoder),
+		T(an_unaligned_start_or_bad_block_size_is_einval),
+		T(a_block_of_the_wrong_length_is_einval),
 #undef T
 	};
 
