@@ -4,7 +4,7 @@ BUILD      ?= build
 BUILD_SAN  ?= build-san
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PKGS   := build-essential cmake pkg-config zlib1g-dev libdeflate-dev \
-              libarchive-dev libcap-dev libcmocka-dev
+              libxxhash-dev libarchive-dev libcap-dev libcmocka-dev
 # Used by the tests when present: side-by-side checks against util-linux,
 # real ELF binaries of every class and byte order for the XIP tests.
 DEB_TEST_PKGS := util-linux util-linux-extra fakeroot python3 busybox-static \

@@ -9,6 +9,7 @@
 #ifndef CRAMFS_DEDUP_H
 #define CRAMFS_DEDUP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "private.h"
@@ -28,6 +29,7 @@ struct cramfs_dedup_entry {
 	uint32_t node;
 	uint32_t offset;      /* where the data starts in the image */
 	uint32_t stored_len;  /* table + blocks, unpadded */
+	bool direct;          /* its table holds direct (absolute) pointers */
 	uint32_t next;        /* next entry in the same bucket */
 };
 

@@ -74,8 +74,8 @@ static int add_classic(struct cramfs_encoder *e,
 	int err = 0;
 
 	*kind = b->kind;
-	if (b->kind == CRAMFS_BLOCK_XIP)
-		return -EINVAL; /* an end pointer cannot say where a page is */
+	if (b->kind == CRAMFS_BLOCK_XIP || b->shared)
+		return -EINVAL; /* an end pointer cannot say where a block is */
 	if (b->kind == CRAMFS_BLOCK_ZLIB && e->o.raw_blocks && b->zlen >= b->len)
 		*kind = CRAMFS_BLOCK_RAW;
 	if (*kind == CRAMFS_BLOCK_ZLIB) {
@@ -88,25 +88,14 @@ static int add_classic(struct cramfs_encoder *e,
 	return err;
 }
 
-static int add_direct(struct cramfs_encoder *e,
-		      const struct cramfs_block_result *b, uint8_t *kind)
+uint8_t cramfs_encoder_direct_kind(const struct cramfs_encoder *e,
+				   const struct cramfs_block_result *b,
+				   bool *inline_only)
 {
 	bool last_full = e->next + 1 == e->nblocks &&
 			 b->len == e->o.block_size &&
 			 e->prev_kind != CRAMFS_BLOCK_XIP;
-	uint32_t ptr;
-	uint8_t len16[2];
-	int err;
 
-	*kind = b->kind;
-	if (b->kind == CRAMFS_BLOCK_HOLE)
-		return -EINVAL; /* a direct pointer cannot say "empty" */
-	if (b->kind == CRAMFS_BLOCK_XIP) {
-		e->table[e->next] = b->xip_addr >> CRAMFS_BLK_DIRECT_PTR_SHIFT |
-				    CRAMFS_BLK_FLAG_DIRECT_PTR |
-				    CRAMFS_BLK_FLAG_UNCOMPRESSED;
-		return 0;
-	}
 	/*
 	 * The 16-bit length cannot say 65536 or more: such a block goes raw.
 	 * A direct raw last block of a whole-block file reads as zeros on
@@ -114,26 +103,54 @@ static int add_direct(struct cramfs_encoder *e,
 	 * which the kernel resolves from the end of the block before it: it
 	 * follows that block without a gap.
 	 */
+	*inline_only = false;
 	if ((e->o.raw_blocks && b->zlen >= b->len && !last_full) ||
 	    b->zlen > 0xffffu) {
-		*kind = CRAMFS_BLOCK_RAW;
-		if (last_full) {
-			err = emit(e, b->src, b->len);
-			e->table[e->next] = here(e) | CRAMFS_BLK_FLAG_UNCOMPRESSED;
-			return err;
-		}
-	} else {
-		*kind = CRAMFS_BLOCK_ZLIB;
+		*inline_only = last_full;
+		return CRAMFS_BLOCK_RAW;
+	}
+	return CRAMFS_BLOCK_ZLIB;
+}
+
+static int add_direct(struct cramfs_encoder *e,
+		      const struct cramfs_block_result *b, uint8_t *kind)
+{
+	uint32_t ptr, raw_flag;
+	uint8_t len16[2];
+	bool inline_only;
+	int err;
+
+	if (b->kind == CRAMFS_BLOCK_HOLE)
+		return -EINVAL; /* a direct pointer cannot say "empty" */
+	if (b->kind == CRAMFS_BLOCK_XIP) {
+		*kind = CRAMFS_BLOCK_XIP;
+		e->table[e->next] = b->xip_addr >> CRAMFS_BLK_DIRECT_PTR_SHIFT |
+				    CRAMFS_BLK_FLAG_DIRECT_PTR |
+				    CRAMFS_BLK_FLAG_UNCOMPRESSED;
+		return 0;
+	}
+	*kind = cramfs_encoder_direct_kind(e, b, &inline_only);
+	raw_flag = *kind == CRAMFS_BLOCK_RAW ? CRAMFS_BLK_FLAG_UNCOMPRESSED : 0;
+	if (inline_only) {
+		err = emit(e, b->src, b->len);
+		e->table[e->next] = here(e) | CRAMFS_BLK_FLAG_UNCOMPRESSED;
+		return err;
+	}
+	if (b->shared) {
+		if (b->shared_addr & 3u)
+			return -EINVAL;
+		e->table[e->next] = b->shared_addr >> CRAMFS_BLK_DIRECT_PTR_SHIFT |
+				    CRAMFS_BLK_FLAG_DIRECT_PTR | raw_flag;
+		*kind = CRAMFS_BLOCK_SHARED;
+		return 0;
 	}
 	err = emit(e, zeros, (size_t)(cramfs_align_up(e->pos, 4) - e->pos));
 	if (err)
 		return err;
 	ptr = here(e) >> CRAMFS_BLK_DIRECT_PTR_SHIFT | CRAMFS_BLK_FLAG_DIRECT_PTR;
-	if (*kind == CRAMFS_BLOCK_RAW) {
-		e->table[e->next] = ptr | CRAMFS_BLK_FLAG_UNCOMPRESSED;
+	e->table[e->next] = ptr | raw_flag;
+	if (*kind == CRAMFS_BLOCK_RAW)
 		return emit(e, b->src, b->len);
-	}
-	e->table[e->next] = ptr;
 	cramfs_put16(len16, (uint16_t)b->zlen, e->o.endian);
 	err = emit(e, len16, 2);
 	return err ? err : emit(e, b->z, b->zlen);

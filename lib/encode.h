@@ -28,6 +28,8 @@ struct cramfs_block_result {
 	const uint8_t *z;
 	uint32_t zlen;
 	uint32_t xip_addr;    /* XIP: where the block is in the image */
+	bool shared;          /* direct only: point at an identical block */
+	uint32_t shared_addr; /* stored as `kind` (ZLIB or RAW) there */
 };
 
 struct cramfs_encoder {
@@ -55,6 +57,14 @@ struct cramfs_encoder {
  * the table's room is sent to the sink as zeros. */
 int cramfs_encoder_begin(struct cramfs_encoder *e, bool direct,
 			 uint32_t start, uint64_t size);
+/*
+ * Direct encoding: how the next block will be stored, ZLIB or RAW, and
+ * whether it must stay inline (a raw last block of a whole-block file
+ * follows the block before it: it can neither be shared nor be shared).
+ */
+uint8_t cramfs_encoder_direct_kind(const struct cramfs_encoder *e,
+				   const struct cramfs_block_result *b,
+				   bool *inline_only);
 /* Add the next block. */
 int cramfs_encoder_add(struct cramfs_encoder *e,
 		       const struct cramfs_block_result *b);

@@ -39,6 +39,8 @@ static int check_opts(struct cramfs_tree *tree,
 	if (o->compressor != CRAMFS_COMPRESSOR_LIBDEFLATE &&
 	    o->compressor != CRAMFS_COMPRESSOR_ZLIB)
 		return cramfs_msg_set(&tree->msg, -EINVAL, "unknown compressor");
+	if (o->dedup != CRAMFS_DEDUP_FILES && o->dedup != CRAMFS_DEDUP_BLOCKS)
+		return cramfs_msg_set(&tree->msg, -EINVAL, "unknown dedup mode");
 	if (o->level < 0 || o->level > cramfs_compressor_max_level(o->compressor))
 		return cramfs_msg_set(&tree->msg, -EINVAL,
 				      "compression level %d: must be 0 to %d for %s",
@@ -135,6 +137,8 @@ static void writer_fini(struct cramfs_writer *w)
 	free(w->table);
 	free(w->cmp[0]);
 	free(w->cmp[1]);
+	free(w->block_buf);
+	cramfs_block_index_free(&w->block_index);
 	cramfs_dedup_free(&w->dedup);
 	cramfs_layout_free(w->layout);
 	free(w->xip_runs);
@@ -156,6 +160,8 @@ static void fill_stats(const struct cramfs_writer *w,
 	st->data_bytes = w->data_bytes;
 	st->dedup_files = w->dedup_files;
 	st->dedup_saved = w->dedup_saved;
+	st->dedup_blocks = w->dedup_blocks;
+	st->dedup_block_saved = w->dedup_block_saved;
 	st->xip_files = w->xip_files;
 	st->xip_blocks = w->xip_blocks;
 	st->xip_padding = w->xip_padding;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "block_index.h"
 #include "compress.h"
 #include "dedup.h"
 #include "encode.h"
@@ -30,7 +31,8 @@ struct cramfs_segment {
 	uint32_t njobs;
 	bool begins;          /* holds the file's first block */
 	bool ends;            /* holds its last block: the content is read */
-	bool direct;          /* the file has XIP blocks */
+	bool direct;          /* direct pointers: XIP blocks or block dedup */
+	bool xip;             /* the file has XIP blocks */
 	uint32_t xip_share;   /* an XIP hard link it shares, or NONE */
 	uint32_t crc;         /* ends: crc32 of the whole content */
 	uint64_t xip_padding; /* begins: zero bytes its XIP runs add */
@@ -58,6 +60,7 @@ struct cramfs_reader {
 	int fd;
 	bool active;
 	bool direct;
+	bool xip;
 	uint64_t done;        /* content bytes read */
 	uint32_t crc;
 	size_t xip_cursor;    /* its next XIP run in the layout */
@@ -96,6 +99,10 @@ struct cramfs_writer {
 	uint64_t stage_off;      /* image offset of stage[0] */
 	uint8_t *cmp[2];         /* dedup read-back buffers */
 	struct cramfs_dedup dedup;
+	struct cramfs_block_index block_index; /* --dedup=block */
+	uint8_t *block_buf;      /* a stored block, read back */
+	uint32_t dedup_blocks;
+	uint64_t dedup_block_saved;
 	struct cramfs_layout *layout;
 	size_t warnings_before;  /* tree warnings when the write started */
 	uint64_t data_pos;       /* next byte of the data region */
@@ -156,6 +163,19 @@ int cramfs_insert_copy(struct cramfs_writer *w, uint32_t *crc);
 int cramfs_dedup_match(struct cramfs_writer *w,
 		       const struct cramfs_dedup_key *key, uint64_t start,
 		       uint64_t len, uint32_t *entry);
+
+/*
+ * lib/write_block.c: --dedup=block. An identical block stored already,
+ * confirmed byte for byte: sets b->shared and b->shared_addr.
+ */
+int cramfs_block_find(struct cramfs_writer *w, struct cramfs_block_result *b,
+		      uint8_t kind, struct cramfs_block_key *key);
+/* Index the block the encoder just stored. */
+int cramfs_block_stored(struct cramfs_writer *w,
+			const struct cramfs_block_key *key);
+/* Read stored bytes back, from the stage or the image. */
+int cramfs_stored_read(struct cramfs_writer *w, uint64_t off, void *buf,
+		       size_t len);
 
 /* lib/write_data.c: every file's data, in image order. */
 int cramfs_write_all_data(struct cramfs_writer *w);

@@ -110,9 +110,10 @@ static int next_source(struct cramfs_writer *w, struct cramfs_batch *b,
 	if (err)
 		return err;
 	w->src.xip_cursor = w->xip_cursor;
-	w->src.direct = w->xip_cursor < l->nxip_runs &&
-			l->xip_runs[w->xip_cursor].node == id;
-	w->src.xip_padding = w->src.direct ?
+	w->src.xip = w->xip_cursor < l->nxip_runs &&
+		     l->xip_runs[w->xip_cursor].node == id;
+	w->src.direct = w->src.xip || w->opts->dedup == CRAMFS_DEDUP_BLOCKS;
+	w->src.xip_padding = w->src.xip ?
 		cramfs_xip_file_padding(w, &w->xip_cursor, id) : 0;
 	return 0;
 }
@@ -135,6 +136,7 @@ static int read_blocks(struct cramfs_writer *w, struct cramfs_batch *b,
 
 	*seg = (struct cramfs_segment){
 		.id = src->id, .begins = src->done == 0, .direct = src->direct,
+		.xip = src->xip,
 		.xip_share = CRAMFS_DEDUP_NONE, .xip_padding = src->xip_padding,
 		.first_job = (uint32_t)b->njobs,
 	};
@@ -162,7 +164,7 @@ static int read_blocks(struct cramfs_writer *w, struct cramfs_batch *b,
 			.kind = CRAMFS_BLOCK_ZLIB,
 			.holes_ok = w->opts->holes && !src->direct,
 		};
-		if (src->direct &&
+		if (src->xip &&
 		    cramfs_xip_block(w, &src->xip_cursor, src->id, first + i,
 				     &j->xip_addr))
 			j->kind = CRAMFS_BLOCK_XIP;
@@ -324,7 +326,14 @@ static int add_block(struct cramfs_writer *w, const struct cramfs_batch *b,
 		     const struct cramfs_segment *seg, size_t i)
 {
 	const struct cramfs_job *j = &b->jobs[i];
-	uint8_t prev = w->enc.prev_kind;
+	uint8_t prev = w->enc.prev_kind, kind;
+	struct cramfs_block_result r = {
+		.src = j->src, .len = j->len, .kind = j->kind,
+		.z = b->zbuf + i * b->zbound, .zlen = j->zlen,
+		.xip_addr = j->xip_addr,
+	};
+	struct cramfs_block_key key;
+	bool index = false, inline_only;
 	int err;
 
 	if (j->err)
@@ -335,11 +344,18 @@ static int add_block(struct cramfs_writer *w, const struct cramfs_batch *b,
 		err = cramfs_xip_emit(w, j->xip_addr, j->src, j->len);
 		if (err)
 			return err;
+	} else if (w->opts->dedup == CRAMFS_DEDUP_BLOCKS) {
+		kind = cramfs_encoder_direct_kind(&w->enc, &r, &inline_only);
+		if (!inline_only) {
+			err = cramfs_block_find(w, &r, kind, &key);
+			if (err)
+				return err;
+			index = !r.shared;
+		}
 	}
-	err = cramfs_encoder_add(&w->enc, &(struct cramfs_block_result){
-		.src = j->src, .len = j->len, .kind = j->kind,
-		.z = b->zbuf + i * b->zbound, .zlen = j->zlen,
-		.xip_addr = j->xip_addr });
+	err = cramfs_encoder_add(&w->enc, &r);
+	if (!err && index)
+		err = cramfs_block_stored(w, &key);
 	if (err)
 		return err;
 	if (seg->direct)
@@ -381,7 +397,7 @@ static int commit_file(struct cramfs_writer *w, const struct cramfs_segment *seg
 		return err;
 	cramfs_encoder_table(e, w->table);
 	padded = cramfs_align_up(len, 4);
-	if (!seg->direct) {
+	if (!seg->xip) {
 		err = cramfs_dedup_match(w, &key, start, len, &shared);
 		if (err)
 			return err;
@@ -403,7 +419,7 @@ static int commit_file(struct cramfs_writer *w, const struct cramfs_segment *seg
 	w->flags |= e->count[CRAMFS_BLOCK_HOLE] ? CRAMFS_FLAG_HOLES : 0;
 	if (e->count[CRAMFS_BLOCK_RAW] || seg->direct)
 		w->flags |= CRAMFS_FLAG_EXT_BLOCK_POINTERS;
-	if (seg->direct) {
+	if (seg->xip) {
 		w->sim_pos = cramfs_align_up(w->sim_pos, 4);
 		w->xip_files++;
 		w->xip_blocks += e->count[CRAMFS_BLOCK_XIP];
@@ -411,10 +427,11 @@ static int commit_file(struct cramfs_writer *w, const struct cramfs_segment *seg
 		return cramfs_report_file(w, seg->id, CRAMFS_DEDUP_NONE,
 					  seg->xip_padding);
 	}
-	w->sim_pos = cramfs_align_up(w->sim_pos + len, 4);
+	w->sim_pos = seg->direct ? cramfs_align_up(w->sim_pos, 4) :
+		     cramfs_align_up(w->sim_pos + len, 4);
 	err = cramfs_dedup_add(&w->dedup, &(struct cramfs_dedup_entry){
 		.key = key, .node = seg->id, .offset = (uint32_t)start,
-		.stored_len = (uint32_t)len,
+		.stored_len = (uint32_t)len, .direct = seg->direct,
 	});
 	return err ? err : cramfs_report_file(w, seg->id, CRAMFS_DEDUP_NONE, 0);
 }

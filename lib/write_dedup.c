@@ -22,7 +22,12 @@ static int same_stored(struct cramfs_writer *w,
 	uint64_t table = (uint64_t)nblocks * 4u;
 
 	*same = false;
-	if (e->stored_len != len)
+	/*
+	 * Direct tables point at absolute places: equal tables mean equal
+	 * data, wherever each file's own blocks are (block dedup leaves a
+	 * later copy with a table alone). End pointers count from the table.
+	 */
+	if (!e->direct && e->stored_len != len)
 		return 0;
 	/*
 	 * An output that cannot be read back (/dev/null, a write-only device)
@@ -35,12 +40,17 @@ static int same_stored(struct cramfs_writer *w,
 		if (cramfs_pread_all(w->fd, w->cmp[0], (size_t)k * 4u,
 				     e->offset + (uint64_t)i * 4u))
 			return 0;
-		for (uint32_t j = 0; j < k; j++)
-			if (cramfs_get32(w->cmp[0] + (size_t)j * 4u, w->endian) -
-			    e->offset != w->enc.table[i + j] - (uint32_t)start)
+		for (uint32_t j = 0; j < k; j++) {
+			uint32_t old = cramfs_get32(w->cmp[0] + (size_t)j * 4u,
+						    w->endian);
+			uint32_t new = w->enc.table[i + j];
+
+			if (e->direct ? old != new :
+			    old - e->offset != new - (uint32_t)start)
 				return 0;
+		}
 	}
-	for (uint64_t at = table; at < len; at += CMP_CHUNK) {
+	for (uint64_t at = table; !e->direct && at < len; at += CMP_CHUNK) {
 		size_t n = len - at < CMP_CHUNK ? (size_t)(len - at) : CMP_CHUNK;
 
 		if (cramfs_pread_all(w->fd, w->cmp[0], n, e->offset + at) ||

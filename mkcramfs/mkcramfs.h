@@ -27,6 +27,7 @@ struct mkcramfs_opts {
 	const char *report_path;  /* NULL: no report; "-": standard output */
 	bool report_json;
 	const char *level_arg;    /* -l as given, for messages */
+	bool best;                /* --best */
 	uint32_t xip_align;       /* from -X or --xip-align */
 	bool xip_align_set;       /* --xip-align given: -X does not change it */
 	bool xip_mode_set;        /* --xip given: -X does not change the mode */

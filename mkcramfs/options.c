@@ -19,6 +19,8 @@ enum {
 	OPT_REPORT,
 	OPT_REPORT_FORMAT,
 	OPT_COMPRESSOR,
+	OPT_DEDUP,
+	OPT_BEST,
 };
 
 static const char usage_text[] =
@@ -48,6 +50,11 @@ static const char usage_text[] =
 "                          (default 6; zlib 6 gives util-linux's bytes)\n"
 "  -j, --threads=N         compression threads (default: online CPUs); the\n"
 "                          image is the same for any N\n"
+"      --dedup=MODE        file (default): identical files share data;\n"
+"                          block: identical blocks too (direct pointers,\n"
+"                          kernel >= 4.15)\n"
+"      --best              smallest image: the highest level and\n"
+"                          --dedup=block\n"
 "  -z, --holes             store all-zero blocks as holes (kernel >= 2.3.39)\n"
 "  -x, --raw-blocks        store a block uncompressed when zlib does not\n"
 "                          shrink it (extended pointers, kernel >= 4.15)\n"
@@ -197,6 +204,17 @@ static void parse_long(struct mkcramfs_opts *o, int c, const char *arg)
 		parse_xip_mode(o, arg);
 		o->xip_mode_set = true;
 		break;
+	case OPT_DEDUP:
+		if (!strcmp(arg, "file"))
+			o->write.dedup = CRAMFS_DEDUP_FILES;
+		else if (!strcmp(arg, "block"))
+			o->write.dedup = CRAMFS_DEDUP_BLOCKS;
+		else
+			usage_error("invalid dedup mode '%s': use file or block", arg);
+		break;
+	case OPT_BEST:
+		o->best = true;
+		break;
 	case OPT_COMPRESSOR:
 		if (!strcmp(arg, "libdeflate"))
 			o->write.compressor = CRAMFS_COMPRESSOR_LIBDEFLATE;
@@ -306,6 +324,8 @@ static const struct option longopts[] = {
 	{ "level", required_argument, NULL, 'l' },
 	{ "compressor", required_argument, NULL, OPT_COMPRESSOR },
 	{ "threads", required_argument, NULL, 'j' },
+	{ "dedup", required_argument, NULL, OPT_DEDUP },
+	{ "best", no_argument, NULL, OPT_BEST },
 	{ "holes", no_argument, NULL, 'z' },
 	{ "raw-blocks", no_argument, NULL, 'x' },
 	{ "edition", required_argument, NULL, 'e' },
@@ -373,6 +393,12 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 		usage_error("%s", argc - optind < 2 ?
 			    "expected a DIRECTORY and an IMAGE" :
 			    "too many operands: expected a DIRECTORY and an IMAGE");
+	/* --best: the highest level of the compressor chosen, in any order. */
+	if (o->best) {
+		o->write.dedup = CRAMFS_DEDUP_BLOCKS;
+		if (!o->level_arg)
+			o->write.level = cramfs_compressor_max_level(o->write.compressor);
+	}
 	if (o->write.level > cramfs_compressor_max_level(o->write.compressor))
 		usage_error("invalid level '%s': use 0 to %d with %s",
 			    o->level_arg,

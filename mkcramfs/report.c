@@ -54,7 +54,8 @@ static void put_json_string(FILE *f, const char *s)
 static const char *method_name(const struct cramfs_file_report *r, char *buf,
 			       size_t len)
 {
-	static const char *const kinds[] = { "zlib", "raw", "hole", "xip" };
+	static const char *const kinds[] = { "zlib", "raw", "hole", "xip",
+					     "shared" };
 
 	buf[0] = '\0';
 	if (r->shared_with)
@@ -199,18 +200,24 @@ static void report_totals(FILE *f, const struct mkcramfs_opts *o,
 			", \"xip_pages\": %" PRIu32 ", \"xip_bytes\": %" PRIu64
 			", \"padding\": %" PRIu64 ", \"inline_padding\": %" PRIu64
 			", \"ram_saved\": %" PRIu64 ", \"dedup_files\": %" PRIu32
-			", \"dedup_saved\": %" PRIu64 "}\n}\n", st->image_size,
-			st->files, st->xip_files, st->xip_blocks, xip_bytes,
-			st->xip_padding, st->xip_inline_padding, xip_bytes,
-			st->dedup_files, st->dedup_saved);
+			", \"dedup_saved\": %" PRIu64 ", \"dedup_blocks\": %" PRIu32
+			", \"dedup_block_saved\": %" PRIu64 "}\n}\n",
+			st->image_size, st->files, st->xip_files, st->xip_blocks,
+			xip_bytes, st->xip_padding, st->xip_inline_padding,
+			xip_bytes, st->dedup_files, st->dedup_saved,
+			st->dedup_blocks, st->dedup_block_saved);
 		return;
 	}
 	fprintf(f, "total: image %" PRIu64 " bytes, %" PRIu32 " entries; XIP %"
 		PRIu32 " files, %" PRIu32 " pages (%" PRIu64 " bytes); padding %"
 		PRIu64 " bytes (cramfs-tools inline layout: %" PRIu64
-		"); page-cache RAM saved %" PRIu64 " bytes\n", st->image_size,
+		"); page-cache RAM saved %" PRIu64 " bytes; dedup: %" PRIu32
+		" files (%" PRIu64 " bytes of content), %" PRIu32
+		" blocks (%" PRIu64 " stored bytes)\n", st->image_size,
 		st->files, st->xip_files, st->xip_blocks, xip_bytes,
-		st->xip_padding, st->xip_inline_padding, xip_bytes);
+		st->xip_padding, st->xip_inline_padding, xip_bytes,
+		st->dedup_files, st->dedup_saved, st->dedup_blocks,
+		st->dedup_block_saved);
 }
 
 int mkcramfs_report_close(struct mkcramfs_report *rep,
@@ -260,6 +267,10 @@ void mkcramfs_print_summary(const struct mkcramfs_opts *o,
 		printf("%s: %" PRIu32 " duplicate files share data, saving %"
 		       PRIu64 " bytes of content\n", o->output, st->dedup_files,
 		       st->dedup_saved);
+	if (o->write.dedup == CRAMFS_DEDUP_BLOCKS)
+		printf("%s: %" PRIu32 " duplicate blocks share storage, saving %"
+		       PRIu64 " stored bytes\n", o->output, st->dedup_blocks,
+		       st->dedup_block_saved);
 	if (o->write.xip != CRAMFS_XIP_NONE || o->write.xip_include_count)
 		printf("%s: XIP %" PRIu32 " files, %" PRIu32 " pages mapped in place"
 		       " (%" PRIu64 " bytes of page cache saved), %" PRIu64

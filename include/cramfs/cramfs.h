@@ -144,6 +144,8 @@ enum cramfs_block_kind {
 	CRAMFS_BLOCK_RAW,        /* stored uncompressed (extended pointer) */
 	CRAMFS_BLOCK_HOLE,       /* all zero, stored as an empty block */
 	CRAMFS_BLOCK_XIP,        /* uncompressed, direct, mapped in place */
+	CRAMFS_BLOCK_SHARED,     /* a direct pointer to a block stored for an
+				    earlier file or block (--dedup=block) */
 	CRAMFS_BLOCK_KINDS
 };
 
@@ -169,6 +171,15 @@ enum cramfs_compressor_kind {
 					     util-linux mkfs.cramfs' bytes */
 };
 
+/* What identical data shares. */
+enum cramfs_dedup_mode {
+	CRAMFS_DEDUP_FILES = 0,  /* whole files: every cramfs reader */
+	CRAMFS_DEDUP_BLOCKS,     /* single blocks too, through direct
+				    pointers (extended block pointers, Linux
+				    >= 4.15); implies direct pointers for
+				    every file */
+};
+
 /* Highest level of a compressor: 12 for libdeflate, 9 for zlib. */
 CRAMFS_API int cramfs_compressor_max_level(enum cramfs_compressor_kind kind);
 
@@ -192,6 +203,7 @@ struct cramfs_write_opts {
 	/* Compression threads, the caller's included; 0: online CPUs. The
 	 * image is the same whatever the count. */
 	unsigned threads;        /* at most CRAMFS_THREADS_MAX */
+	enum cramfs_dedup_mode dedup;
 	const char *insert_file; /* -i: file placed after the superblock */
 	enum cramfs_xip_mode xip;
 	/*
@@ -235,6 +247,8 @@ struct cramfs_write_stats {
 	uint64_t data_stored;    /* block tables and blocks */
 	uint32_t dedup_files;    /* files that share another file's data */
 	uint64_t dedup_saved;    /* content bytes not stored thanks to that */
+	uint32_t dedup_blocks;   /* blocks pointing at an identical stored one */
+	uint64_t dedup_block_saved; /* stored bytes that saved */
 	uint32_t xip_files;      /* files with blocks mapped in place */
 	uint32_t xip_blocks;     /* blocks (pages) mapped in place, each once */
 	uint64_t xip_padding;    /* zero bytes the XIP layout added in all */
