@@ -74,6 +74,22 @@ static int read_symlink(struct scan *s, int dirfd, const char *name,
 	return cramfs_tree_set_data(s->tree, id, target, (size_t)len);
 }
 
+/* security.capability: only on regular files, read through an open fd. */
+static int check_caps(struct scan *s, int dirfd, const char *name)
+{
+	int fd, err;
+
+	if (s->tree->caps == CRAMFS_CAPS_IGNORE)
+		return 0;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK);
+	if (fd < 0)
+		return 0; /* unreadable: the write reports it */
+	err = cramfs_caps_check_fd(s->tree, s->name_path, fd);
+	close(fd);
+	return err;
+}
+
 static int push_dir(struct scan *s, uint32_t id)
 {
 	int err = cramfs_grow(&s->stack, &s->cap, s->depth + 1, sizeof(*s->stack));
@@ -112,6 +128,8 @@ static int add_entry(struct scan *s, int dirfd, uint32_t parent,
 		return read_symlink(s, dirfd, name, &st, id);
 	if (S_ISREG(st.st_mode) && st.st_size > 0)
 		n->src = CRAMFS_SRC_FILE;
+	if (S_ISREG(st.st_mode))
+		return check_caps(s, dirfd, name);
 	if (S_ISDIR(st.st_mode))
 		return push_dir(s, id);
 	return 0;

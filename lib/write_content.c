@@ -89,6 +89,14 @@ int cramfs_content_get(struct cramfs_writer *w, uint32_t id,
 		w->content = buf;
 		w->content_cap = (size_t)n->size;
 	}
+	*content = w->content;
+	if (n->src == CRAMFS_SRC_SPOOL) {
+		err = cramfs_pread_all(w->tree->spoolfd, w->content,
+				       (size_t)n->size, n->spool_off);
+		return err ? cramfs_msg_set(&w->tree->msg, err,
+					    "%s: cannot read the spooled archive data: %s",
+					    w->path, strerror(-err)) : 0;
+	}
 	/* O_NONBLOCK: a FIFO put in the file's place must not block open(). */
 	fd = openat(w->tree->rootfd, w->path,
 		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -98,7 +106,6 @@ int cramfs_content_get(struct cramfs_writer *w, uint32_t id,
 				      strerror(errno));
 	err = read_file(w, n, fd);
 	close(fd);
-	*content = w->content;
 	return err;
 }
 
