@@ -91,14 +91,15 @@ int cramfs_caps_found(struct cramfs_tree *tree, const char *path,
 	return err;
 }
 
-int cramfs_caps_check_fd(struct cramfs_tree *tree, const char *path, int fd)
+int cramfs_caps_check_path(struct cramfs_tree *tree, const char *path,
+			    const char *host_path)
 {
 	cap_t caps;
 	int err;
 
 	if (tree->caps == CRAMFS_CAPS_IGNORE)
 		return 0;
-	caps = cap_get_fd(fd);
+	caps = cap_get_file(host_path);
 	if (!caps)
 		return 0; /* none (ENODATA), or xattrs not supported here */
 	err = report(tree, path, caps);

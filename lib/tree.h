@@ -121,8 +121,9 @@ int cramfs_tree_replace(struct cramfs_tree *tree, const char *where,
 /* lib/caps.c: report the file capabilities found on `path` as the policy says. */
 int cramfs_caps_found(struct cramfs_tree *tree, const char *path,
 		      const void *xattr, size_t len);
-/* Look for capabilities on the open file `fd` (directory input). */
-int cramfs_caps_check_fd(struct cramfs_tree *tree, const char *path, int fd);
+/* Look for capabilities on `host_path`, named `path` in the image. */
+int cramfs_caps_check_path(struct cramfs_tree *tree, const char *path,
+			   const char *host_path);
 
 static inline bool cramfs_node_has_data(const struct cramfs_node *n)
 {

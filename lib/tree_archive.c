@@ -170,13 +170,13 @@ static int place(struct reader *r, const char *path,
 		 const struct cramfs_attr *attr, uint32_t *id)
 {
 	uint32_t parent;
-	int err = cramfs_tree_resolve(r->tree, r->where, path, true, &parent,
+	int err = cramfs_tree_resolve(r->tree, r->name, path, true, &parent,
 				      r->leaf, id);
 
 	if (err)
 		return err;
 	if (*id != CRAMFS_NO_NODE)
-		return cramfs_tree_replace(r->tree, r->where, *id, attr);
+		return cramfs_tree_replace(r->tree, r->name, *id, attr);
 	err = cramfs_tree_add(r->tree, parent, r->leaf, attr, id);
 	return err ? cramfs_tree_msg_prefix(r->tree, r->name, err) : 0;
 }
@@ -187,7 +187,7 @@ static int add_hard_link(struct reader *r, struct archive_entry *e,
 	struct cramfs_attr attr = { 0 };
 	struct cramfs_node *t, *n;
 	uint32_t parent, tid, id;
-	int err = cramfs_tree_resolve(r->tree, r->where, target, false,
+	int err = cramfs_tree_resolve(r->tree, r->name, target, false,
 				      &parent, r->leaf, &tid);
 
 	if (err)
@@ -301,9 +301,27 @@ int cramfs_tree_scan_archive(struct cramfs_tree *tree, int fd,
 	if (!r.a)
 		return -ENOMEM;
 	archive_read_support_filter_all(r.a);
-	archive_read_support_format_all(r.a);
+	/*
+	 * Every archive format but mtree (it takes plain text for a
+	 * manifest and pulls in host files) and raw and empty (anything,
+	 * or nothing, would be "an archive").
+	 */
+	archive_read_support_format_7zip(r.a);
+	archive_read_support_format_ar(r.a);
+	archive_read_support_format_cab(r.a);
+	archive_read_support_format_cpio(r.a);
+	archive_read_support_format_iso9660(r.a);
+	archive_read_support_format_lha(r.a);
+	archive_read_support_format_rar(r.a);
+	archive_read_support_format_rar5(r.a);
+	archive_read_support_format_tar(r.a);
+	archive_read_support_format_warc(r.a);
+	archive_read_support_format_xar(r.a);
+	archive_read_support_format_zip(r.a);
 	if (archive_read_open_fd(r.a, fd, 65536) != ARCHIVE_OK)
-		err = archive_fail(&r, name);
+		err = cramfs_msg_set(&tree->msg, -EINVAL,
+				     "%s: not a directory or an archive (%s)",
+				     name, archive_error_string(r.a));
 	while (!err) {
 		ret = archive_read_next_header(r.a, &e);
 		if (ret == ARCHIVE_EOF)

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 
 struct scan {
 	struct cramfs_tree *tree;
+	const char *root;    /* the directory as given */
 	uint32_t *stack;
 	size_t depth;
 	size_t cap;
@@ -74,20 +76,21 @@ static int read_symlink(struct scan *s, int dirfd, const char *name,
 	return cramfs_tree_set_data(s->tree, id, target, (size_t)len);
 }
 
-/* security.capability: only on regular files, read through an open fd. */
-static int check_caps(struct scan *s, int dirfd, const char *name)
+/*
+ * security.capability of a regular file, read by path (no open(): the
+ * write is the one place that opens and reads files).
+ */
+static int check_caps(struct scan *s)
 {
-	int fd, err;
+	char path[2 * CRAMFS_TREE_PATH_MAX + 2];
 
 	if (s->tree->caps == CRAMFS_CAPS_IGNORE)
 		return 0;
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-		    O_NONBLOCK);
-	if (fd < 0)
-		return 0; /* unreadable: the write reports it */
-	err = cramfs_caps_check_fd(s->tree, s->name_path, fd);
-	close(fd);
-	return err;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", s->root,
+			     s->name_path) >= sizeof(path))
+		return cramfs_msg_set(&s->tree->msg, -ENAMETOOLONG,
+				      "%s: path too long", s->name_path);
+	return cramfs_caps_check_path(s->tree, s->name_path, path);
 }
 
 static int push_dir(struct scan *s, uint32_t id)
@@ -129,7 +132,7 @@ static int add_entry(struct scan *s, int dirfd, uint32_t parent,
 	if (S_ISREG(st.st_mode) && st.st_size > 0)
 		n->src = CRAMFS_SRC_FILE;
 	if (S_ISREG(st.st_mode))
-		return check_caps(s, dirfd, name);
+		return check_caps(s);
 	if (S_ISDIR(st.st_mode))
 		return push_dir(s, id);
 	return 0;
@@ -230,6 +233,7 @@ int cramfs_tree_scan_dir(struct cramfs_tree *tree, const char *path)
 	if (!s)
 		return -ENOMEM;
 	s->tree = tree;
+	s->root = path;
 	err = push_dir(s, CRAMFS_ROOT_ID);
 	while (!err && s->depth)
 		err = scan_one_dir(s, s->stack[--s->depth]);

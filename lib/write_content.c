@@ -32,6 +32,49 @@ static int read_exact(int fd, uint8_t *buf, size_t len, size_t *got)
 	return 0;
 }
 
+/*
+ * Read `len` bytes from the start of a file, asking the file system where
+ * its data is (SEEK_DATA/SEEK_HOLE) so that the holes of a sparse file are
+ * zero-filled, not read page by page. *got < len: the file ended early.
+ */
+static int read_sparse(int fd, uint8_t *buf, size_t len, size_t *got)
+{
+	size_t pos = 0, n;
+	int err;
+
+	while (pos < len) {
+		off_t data = lseek(fd, (off_t)pos, SEEK_DATA);
+		off_t hole;
+
+		if (data < 0 && errno != ENXIO)
+			break; /* no SEEK_DATA here: read the rest */
+		if (data < 0 || (size_t)data > len)
+			data = (off_t)len; /* a hole up to the end */
+		memset(buf + pos, 0, (size_t)data - pos);
+		pos = (size_t)data;
+		if (pos == len)
+			break;
+		hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0 || (size_t)hole > len)
+			hole = (off_t)len;
+		if (lseek(fd, data, SEEK_SET) < 0)
+			return -errno;
+		err = read_exact(fd, buf + pos, (size_t)hole - pos, &n);
+		if (err)
+			return err;
+		pos += n;
+		if (n < (size_t)hole - (size_t)data) {
+			*got = pos;
+			return 0;
+		}
+	}
+	if (lseek(fd, (off_t)pos, SEEK_SET) < 0)
+		return -errno;
+	err = read_exact(fd, buf + pos, len - pos, &n);
+	*got = pos + n;
+	return err;
+}
+
 static int changed(struct cramfs_writer *w, const char *why)
 {
 	return cramfs_msg_set(&w->tree->msg, -ESTALE,
@@ -55,7 +98,7 @@ static int read_file(struct cramfs_writer *w, const struct cramfs_node *n,
 		return changed(w, "replaced by another file");
 	if ((uint64_t)st.st_size != n->size)
 		return changed(w, "size differs from the scan");
-	err = read_exact(fd, w->content, (size_t)n->size, &got);
+	err = read_sparse(fd, w->content, (size_t)n->size, &got);
 	if (!err && got == n->size)
 		err = read_exact(fd, &extra, 1, &got);
 	else if (!err)
@@ -65,6 +108,9 @@ static int read_file(struct cramfs_writer *w, const struct cramfs_node *n,
 				      w->path, strerror(-err));
 	if (got)
 		return changed(w, "longer than at the scan");
+	/* A file cut short inside a hole reads as zeros: ask again. */
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != n->size)
+		return changed(w, "shorter than at the scan");
 	return 0;
 }
 

@@ -92,8 +92,8 @@ CRAMFS_API void cramfs_tree_set_caps_policy(struct cramfs_tree *tree,
 
 /*
  * Build the tree from the archive read from `fd` (not closed): any format
- * and filter libarchive reads (tar, pax, cpio, ...; gzip, xz, zstd, ...),
- * detected from the content. `name` is used in messages. Mode, owner,
+ * and filter libarchive reads (tar, pax, cpio, zip, ...; gzip, xz, zstd,
+ * ...) but mtree, detected from the content. `name` is used in messages. Mode, owner,
  * devices, symlinks and hard links come from the member headers; file data
  * is spooled to an unlinked temporary file in $TMPDIR (or /tmp), so memory
  * stays bounded whatever the archive size. Rules: a leading '/' is
