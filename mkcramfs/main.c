@@ -34,8 +34,8 @@ static int scan_archive(struct cramfs_tree *tree, const char *path)
 }
 
 /*
- * The tree from a directory or an archive, then -D; ownership is forced as
- * nodes are added. Returns 1 for an error already reported.
+ * The tree from a directory or an archive, its owners forced as nodes are
+ * added, then -D. Returns 1 for an error already reported.
  */
 static int scan(const struct mkcramfs_opts *o, struct cramfs_tree *tree)
 {
@@ -53,6 +53,9 @@ static int scan(const struct mkcramfs_opts *o, struct cramfs_tree *tree)
 		err = scan_archive(tree, o->input);
 	else
 		err = cramfs_tree_scan_dir(tree, o->input);
+	/* The device table's owners win over --all-root and --force-*. */
+	if (!err && o->devtable)
+		err = cramfs_tree_force_owner(tree, -1, -1);
 	if (!err && o->devtable)
 		err = cramfs_tree_apply_devtable(tree, o->devtable);
 	return err;

@@ -122,8 +122,9 @@ CRAMFS_API int cramfs_tree_apply_devtable(struct cramfs_tree *tree,
 /*
  * Give every node, root included, owner `uid` and/or group `gid` (a
  * negative value leaves that field to the input), now and for every node
- * added or changed later (scans, device tables). Call it before scanning
- * so that no warning is given for a gid that will not be stored.
+ * added or changed later, until called again with -1 (mkcramfs does so
+ * before applying a device table, so the table's owners stand). Call it
+ * before scanning so that no warning is given for a gid never stored.
  */
 CRAMFS_API int cramfs_tree_force_owner(struct cramfs_tree *tree, int64_t uid,
 				       int64_t gid);
