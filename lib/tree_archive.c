@@ -190,7 +190,9 @@ static int add_hard_link(struct reader *r, struct archive_entry *e,
 	int err = cramfs_tree_resolve(r->tree, r->name, target, false,
 				      &parent, r->leaf, &tid);
 
-	if (err)
+	if (err == -ENOENT || err == -ENOTDIR)
+		tid = CRAMFS_NO_NODE;
+	else if (err)
 		return err;
 	if (tid == CRAMFS_NO_NODE || parent == CRAMFS_NO_NODE ||
 	    S_ISDIR(r->tree->nodes[tid].mode))
@@ -304,17 +306,19 @@ int cramfs_tree_scan_archive(struct cramfs_tree *tree, int fd,
 	/*
 	 * Every archive format but mtree (it takes plain text for a
 	 * manifest and pulls in host files) and raw and empty (anything,
-	 * or nothing, would be "an archive").
+	 * or nothing, would be "an archive"). Tar first: registered after
+	 * iso9660, libarchive 3.6 reads a tar cut inside a header as
+	 * complete.
 	 */
+	archive_read_support_format_tar(r.a);
+	archive_read_support_format_cpio(r.a);
 	archive_read_support_format_7zip(r.a);
 	archive_read_support_format_ar(r.a);
 	archive_read_support_format_cab(r.a);
-	archive_read_support_format_cpio(r.a);
 	archive_read_support_format_iso9660(r.a);
 	archive_read_support_format_lha(r.a);
 	archive_read_support_format_rar(r.a);
 	archive_read_support_format_rar5(r.a);
-	archive_read_support_format_tar(r.a);
 	archive_read_support_format_warc(r.a);
 	archive_read_support_format_xar(r.a);
 	archive_read_support_format_zip(r.a);
