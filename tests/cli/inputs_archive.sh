@@ -172,3 +172,33 @@ if have cpio; then
 	expect_out "        11 /bin/sh"
 	echo "ok: cpio hard links"
 fi
+
+# File capabilities in a pax archive (SCHILY.xattr.security.capability):
+# a warning with the capability text by default, an error with
+# --caps=error, nothing with --caps=ignore; -E makes the warning fatal.
+craft caps.tar <<'PY'
+import io, sys, tarfile
+# vfs_cap_data revision 2, effective, permitted = cap_net_raw (bit 13).
+raw = bytes([1, 0, 0, 2, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    ti = tarfile.TarInfo("bin/ping")
+    ti.size, ti.mode = 4, 0o755
+    ti.pax_headers = {"SCHILY.xattr.security.capability":
+                      raw.decode("utf-8", "surrogateescape")}
+    t.addfile(ti, io.BytesIO(b"ping"))
+PY
+run "$MKCRAMFS" -q caps.tar caps.img
+expect_rc 0
+expect_err "mkcramfs: warning: bin/ping: file capabilities cap_net_raw=ep are not stored (cramfs has no xattrs); the file loses them"
+run "$MKCRAMFS" -q --caps=error caps.tar caps2.img
+expect_rc 8
+expect_err "mkcramfs: caps.tar: bin/ping: has file capabilities cap_net_raw=ep, which cramfs cannot store"
+[ ! -e caps2.img ] || fail "--caps=error wrote an image"
+run "$MKCRAMFS" -q -E caps.tar caps2.img
+expect_rc 8
+[ ! -e caps2.img ] || fail "-E wrote an image"
+run "$MKCRAMFS" -q --caps=ignore caps.tar caps3.img
+expect_rc 0
+[ ! -s "$TMP/err" ] || fail "--caps=ignore printed: $(cat "$TMP/err")"
+cmp caps.img caps3.img || fail "the capability policy changed the image"
+echo "ok: capabilities in a pax archive"
