@@ -119,11 +119,19 @@ static int spool_data(struct reader *r, struct archive_entry *e,
 	return 0;
 }
 
-/* Give every node linked to member `ino` the data just spooled. */
+static void set_spooled(struct cramfs_node *n, uint64_t base, uint64_t size)
+{
+	n->src = size ? CRAMFS_SRC_SPOOL : CRAMFS_SRC_NONE;
+	n->spool_off = base;
+	n->size = size;
+}
+
+/* Give node `id`, and the nodes linked to it, the data just spooled. */
 static int set_file_data(struct reader *r, struct archive_entry *e,
-			 uint64_t ino)
+			 uint32_t id)
 {
 	uint64_t base = r->tree->spool_end, size;
+	const struct cramfs_node *n = &r->tree->nodes[id];
 	int err = spool_data(r, e, base, &size);
 
 	if (err)
@@ -132,15 +140,15 @@ static int set_file_data(struct reader *r, struct archive_entry *e,
 		return cramfs_msg_set(&r->tree->msg, -EFBIG,
 				      "%s: file is %ju bytes; cramfs limit is %u",
 				      r->where, (uintmax_t)size, CRAMFS_SIZE_MAX);
-	for (size_t i = 0; i < r->tree->count; i++) {
-		struct cramfs_node *n = &r->tree->nodes[i];
-
-		if (!S_ISREG(n->mode) || n->ino != ino)
-			continue;
-		n->src = size ? CRAMFS_SRC_SPOOL : CRAMFS_SRC_NONE;
-		n->spool_off = base;
-		n->size = size;
+	if (n->nlink < 2) {
+		set_spooled(&r->tree->nodes[id], base, size);
+		return 0;
 	}
+	/* Rare (cpio's last link carries the data): worth a walk. */
+	for (size_t i = 0; i < r->tree->count; i++)
+		if (S_ISREG(r->tree->nodes[i].mode) &&
+		    r->tree->nodes[i].ino == n->ino)
+			set_spooled(&r->tree->nodes[i], base, size);
 	return 0;
 }
 
@@ -225,7 +233,7 @@ static int add_hard_link(struct reader *r, struct archive_entry *e,
 	n->nlink = 2;
 	/* cpio newc: the data comes with the last link. */
 	if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
-		return set_file_data(r, e, t->ino);
+		return set_file_data(r, e, id);
 	return 0;
 }
 
@@ -279,7 +287,7 @@ static int add_member(struct reader *r, struct archive_entry *e)
 	}
 	if (S_ISREG(attr.mode)) {
 		r->tree->nodes[id].ino = ++r->members;
-		err = set_file_data(r, e, r->members);
+		err = set_file_data(r, e, id);
 		if (!err)
 			err = add_xattrs(r, e, id);
 	}
