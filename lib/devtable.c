@@ -123,10 +123,12 @@ int cramfs_devtable_parse(const char *line, struct cramfs_devtable_entry *e,
 	return 0;
 }
 
-static int fail(struct devtable *d, int err, const char *fmt, const char *arg)
+/* "FILE:LINE: <what><rest>" */
+static int fail(struct devtable *d, int err, const char *what,
+		const char *rest)
 {
 	return cramfs_msg_set(&d->tree->msg, err, "%s:%u: %s%s", d->file,
-			      d->line, fmt, arg);
+			      d->line, what, rest);
 }
 
 /* The content of node `id`, whatever its source (at most 16 MiB). */
@@ -198,23 +200,26 @@ static int lookup(struct devtable *d, int which, const char *name,
 		  uint32_t *id)
 {
 	size_t nlen = strlen(name);
-	const char *p;
+	char why[256];
 	int err = load_db(d, which);
 
 	if (err)
 		return err;
-	for (p = d->db[which]; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		const char *f = p;
+	for (const char *p = d->db[which]; p && *p;) {
+		const char *eol = strchr(p, '\n');
+		const char *end = eol ? eol : p + strlen(p);
+		const char *f;
 
-		if (strncmp(p, name, nlen) || p[nlen] != ':')
-			continue;
-		f = strchr(p + nlen + 1, ':');
-		if (f && !parse_num_prefix(f + 1, id))
+		/* name:password:id:... */
+		if (!strncmp(p, name, nlen) && p[nlen] == ':' &&
+		    (f = memchr(p + nlen + 1, ':', (size_t)(end - p) - nlen - 1)) &&
+		    !parse_num_prefix(f + 1, id))
 			return 0;
+		p = eol ? eol + 1 : NULL;
 	}
-	snprintf(d->path, sizeof(d->path), "%s '%s' is not in the tree's %s",
+	snprintf(why, sizeof(why), "%s '%.64s' is not in the tree's %s",
 		 which ? "group" : "user", name, db_path[which]);
-	return fail(d, -ENOENT, d->path, "");
+	return fail(d, -ENOENT, why, "");
 }
 
 /* uid or gid field: a number, a name, or '-' (keep, 0 for new nodes). */
