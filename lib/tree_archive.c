@@ -130,7 +130,7 @@ static void set_spooled(struct cramfs_node *n, uint64_t base, uint64_t size)
 static int set_file_data(struct reader *r, struct archive_entry *e,
 			 uint32_t id)
 {
-	uint64_t base = r->tree->spool_end, size;
+	uint64_t base = r->tree->spool_end, size = 0;
 	const struct cramfs_node *n = &r->tree->nodes[id];
 	int err = spool_data(r, e, base, &size);
 
