@@ -6,9 +6,11 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PKGS   := build-essential cmake pkg-config zlib1g-dev libdeflate-dev \
               libxxhash-dev libarchive-dev libcap-dev libcmocka-dev
 # Used by the tests when present: side-by-side checks against util-linux,
-# real ELF binaries of every class and byte order for the XIP tests.
+# real ELF binaries of every class and byte order for the XIP tests,
+# archivers and libcap's setcap for the input tests.
 DEB_TEST_PKGS := util-linux util-linux-extra fakeroot python3 busybox-static \
-                 gcc-arm-linux-gnueabihf gcc-mips-linux-gnu gcc-powerpc64-linux-gnu
+                 gcc-arm-linux-gnueabihf gcc-mips-linux-gnu gcc-powerpc64-linux-gnu \
+                 cpio xz-utils zstd bzip2 time libcap2-bin
 
 .PHONY: all deps deps-test build check demo install clean
 

@@ -16,6 +16,9 @@ int cramfs_tree_new(struct cramfs_tree **out)
 	if (!t)
 		return -ENOMEM;
 	t->rootfd = -1;
+	t->spoolfd = -1;
+	t->force_uid = -1;
+	t->force_gid = -1;
 	t->nodes = calloc(16, sizeof(*t->nodes));
 	if (!t->nodes) {
 		free(t);
@@ -46,6 +49,8 @@ void cramfs_tree_free(struct cramfs_tree *tree)
 	free(tree->nodes);
 	if (tree->rootfd >= 0)
 		close(tree->rootfd);
+	if (tree->spoolfd >= 0)
+		close(tree->spoolfd);
 	cramfs_strlist_free(&tree->warnings);
 	free(tree);
 }
@@ -100,6 +105,8 @@ static int check_name(struct cramfs_tree *tree, const char *path,
 int cramfs_tree_check(struct cramfs_tree *tree, const char *path,
 		      const char *name, const struct cramfs_attr *attr)
 {
+	uint32_t uid = cramfs_tree_uid(tree, attr);
+	uint32_t gid = cramfs_tree_gid(tree, attr);
 	int err = check_name(tree, path, name);
 
 	if (err)
@@ -108,10 +115,10 @@ int cramfs_tree_check(struct cramfs_tree *tree, const char *path,
 		return cramfs_msg_set(&tree->msg, -EINVAL,
 				      "%s: unsupported file type (mode 0%o)",
 				      path, attr->mode);
-	if (attr->uid > CRAMFS_UID_MAX)
+	if (uid > CRAMFS_UID_MAX)
 		return cramfs_msg_set(&tree->msg, -ERANGE,
 				      "%s: uid %u does not fit; cramfs limit is %u",
-				      path, attr->uid, CRAMFS_UID_MAX);
+				      path, uid, CRAMFS_UID_MAX);
 	if (S_ISREG(attr->mode) && attr->size > CRAMFS_SIZE_MAX)
 		return cramfs_msg_set(&tree->msg, -EFBIG,
 				      "%s: file is %ju bytes; cramfs limit is %u",
@@ -123,10 +130,10 @@ int cramfs_tree_check(struct cramfs_tree *tree, const char *path,
 		return cramfs_msg_set(&tree->msg, -ERANGE,
 				      "%s: device %u:%u does not fit; cramfs limit is 255:255",
 				      path, attr->rdev_major, attr->rdev_minor);
-	if (attr->gid > CRAMFS_GID_MAX &&
+	if (gid > CRAMFS_GID_MAX &&
 	    cramfs_strlist_addf(&tree->warnings,
 				"%s: gid %u does not fit the 8 bits cramfs stores; stored as gid %u",
-				path, attr->gid, attr->gid & CRAMFS_GID_MAX))
+				path, gid, gid & CRAMFS_GID_MAX))
 		return -ENOMEM;
 	return 0;
 }
@@ -173,8 +180,8 @@ int cramfs_tree_add_checked(struct cramfs_tree *tree, uint32_t parent,
 	n->namelen = (uint32_t)strlen(name);
 	n->parent = parent;
 	n->mode = attr->mode;
-	n->uid = attr->uid;
-	n->gid = attr->gid;
+	n->uid = cramfs_tree_uid(tree, attr);
+	n->gid = cramfs_tree_gid(tree, attr);
 	if (S_ISREG(attr->mode))
 		n->size = attr->size;
 	if (S_ISCHR(attr->mode) || S_ISBLK(attr->mode))
@@ -184,15 +191,15 @@ int cramfs_tree_add_checked(struct cramfs_tree *tree, uint32_t parent,
 	return 0;
 }
 
-static int find_child(const struct cramfs_tree *tree, uint32_t parent,
-		      const char *name)
+uint32_t cramfs_tree_child(const struct cramfs_tree *tree, uint32_t parent,
+			   const char *name)
 {
 	const struct cramfs_node *dir = &tree->nodes[parent];
 
 	for (uint32_t i = 0; i < dir->nchildren; i++)
 		if (!strcmp(tree->nodes[dir->children[i]].name, name))
-			return 1;
-	return 0;
+			return dir->children[i];
+	return CRAMFS_NO_NODE;
 }
 
 int cramfs_tree_add(struct cramfs_tree *tree, uint32_t parent,
@@ -218,7 +225,7 @@ int cramfs_tree_add(struct cramfs_tree *tree, uint32_t parent,
 	err = cramfs_tree_check(tree, path, name, attr);
 	if (err)
 		return err;
-	if (find_child(tree, parent, name))
+	if (cramfs_tree_child(tree, parent, name) != CRAMFS_NO_NODE)
 		return cramfs_msg_set(&tree->msg, -EEXIST,
 				      "%s: duplicate name", path);
 	err = cramfs_tree_add_checked(tree, parent, name, attr, &nid);
@@ -236,23 +243,25 @@ int cramfs_tree_set_root(struct cramfs_tree *tree,
 			 const struct cramfs_attr *attr)
 {
 	struct cramfs_node *root = &tree->nodes[CRAMFS_ROOT_ID];
+	uint32_t uid = cramfs_tree_uid(tree, attr);
+	uint32_t gid = cramfs_tree_gid(tree, attr);
 
 	if (!S_ISDIR(attr->mode) || attr->mode > 0xffffu)
 		return cramfs_msg_set(&tree->msg, -EINVAL,
 				      "root must be a directory (mode 0%o)",
 				      attr->mode);
-	if (attr->uid > CRAMFS_UID_MAX)
+	if (uid > CRAMFS_UID_MAX)
 		return cramfs_msg_set(&tree->msg, -ERANGE,
 				      "/: uid %u does not fit; cramfs limit is %u",
-				      attr->uid, CRAMFS_UID_MAX);
-	if (attr->gid > CRAMFS_GID_MAX &&
+				      uid, CRAMFS_UID_MAX);
+	if (gid > CRAMFS_GID_MAX &&
 	    cramfs_strlist_addf(&tree->warnings,
 				"/: gid %u does not fit the 8 bits cramfs stores; stored as gid %u",
-				attr->gid, attr->gid & CRAMFS_GID_MAX))
+				gid, gid & CRAMFS_GID_MAX))
 		return -ENOMEM;
 	root->mode = attr->mode;
-	root->uid = attr->uid;
-	root->gid = attr->gid;
+	root->uid = uid;
+	root->gid = gid;
 	return 0;
 }
 

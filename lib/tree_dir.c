@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 
 struct scan {
 	struct cramfs_tree *tree;
+	const char *root;    /* the directory as given */
 	uint32_t *stack;
 	size_t depth;
 	size_t cap;
@@ -74,6 +76,23 @@ static int read_symlink(struct scan *s, int dirfd, const char *name,
 	return cramfs_tree_set_data(s->tree, id, target, (size_t)len);
 }
 
+/*
+ * security.capability of a regular file, read by path (no open(): the
+ * write is the one place that opens and reads files).
+ */
+static int check_caps(struct scan *s)
+{
+	char path[2 * CRAMFS_TREE_PATH_MAX + 2];
+
+	if (s->tree->caps == CRAMFS_CAPS_IGNORE)
+		return 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", s->root,
+			     s->name_path) >= sizeof(path))
+		return cramfs_msg_set(&s->tree->msg, -ENAMETOOLONG,
+				      "%s: path too long", s->name_path);
+	return cramfs_caps_check_path(s->tree, s->name_path, path);
+}
+
 static int push_dir(struct scan *s, uint32_t id)
 {
 	int err = cramfs_grow(&s->stack, &s->cap, s->depth + 1, sizeof(*s->stack));
@@ -112,6 +131,8 @@ static int add_entry(struct scan *s, int dirfd, uint32_t parent,
 		return read_symlink(s, dirfd, name, &st, id);
 	if (S_ISREG(st.st_mode) && st.st_size > 0)
 		n->src = CRAMFS_SRC_FILE;
+	if (S_ISREG(st.st_mode))
+		return check_caps(s);
 	if (S_ISDIR(st.st_mode))
 		return push_dir(s, id);
 	return 0;
@@ -212,6 +233,7 @@ int cramfs_tree_scan_dir(struct cramfs_tree *tree, const char *path)
 	if (!s)
 		return -ENOMEM;
 	s->tree = tree;
+	s->root = path;
 	err = push_dir(s, CRAMFS_ROOT_ID);
 	while (!err && s->depth)
 		err = scan_one_dir(s, s->stack[--s->depth]);

@@ -59,6 +59,7 @@ struct cramfs_reader {
 	uint32_t id;
 	int fd;
 	bool active;
+	bool sparse;          /* read through SEEK_DATA/SEEK_HOLE */
 	bool direct;
 	bool xip;
 	uint64_t done;        /* content bytes read */

@@ -32,6 +32,51 @@ static int read_exact(int fd, uint8_t *buf, size_t len, size_t *got)
 	return 0;
 }
 
+/*
+ * Read `len` bytes at `from`, asking the file system where the data is
+ * (SEEK_DATA/SEEK_HOLE) so that the holes of a sparse file are zero-filled,
+ * not read page by page. *got < len: the file ended early.
+ */
+static int read_sparse(int fd, uint8_t *buf, uint64_t from, size_t len,
+		       size_t *got)
+{
+	uint64_t end = from + len;
+	size_t pos = 0, n;
+	int err;
+
+	while (pos < len) {
+		off_t data = lseek(fd, (off_t)(from + pos), SEEK_DATA);
+		off_t hole;
+
+		if (data < 0 && errno != ENXIO)
+			break; /* no SEEK_DATA here: read the rest */
+		if (data < 0 || (uint64_t)data > end)
+			data = (off_t)end; /* a hole up to the end */
+		memset(buf + pos, 0, (size_t)((uint64_t)data - from) - pos);
+		pos = (size_t)((uint64_t)data - from);
+		if (pos == len)
+			break;
+		hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0 || (uint64_t)hole > end)
+			hole = (off_t)end;
+		if (lseek(fd, data, SEEK_SET) < 0)
+			return -errno;
+		err = read_exact(fd, buf + pos, (size_t)(hole - data), &n);
+		if (err)
+			return err;
+		pos += n;
+		if (n < (size_t)(hole - data)) {
+			*got = pos;
+			return 0;
+		}
+	}
+	if (lseek(fd, (off_t)(from + pos), SEEK_SET) < 0)
+		return -errno;
+	err = read_exact(fd, buf + pos, len - pos, &n);
+	*got = pos + n;
+	return err;
+}
+
 static int changed(struct cramfs_writer *w, const char *why)
 {
 	return cramfs_msg_set(&w->tree->msg, -ESTALE,
@@ -48,6 +93,7 @@ int cramfs_source_open(struct cramfs_writer *w, uint32_t id)
 	s->id = id;
 	s->fd = -1;
 	s->done = 0;
+	s->sparse = false;
 	s->crc = 0;
 	if (cramfs_tree_path(w->tree, id, s->path, sizeof(s->path)))
 		return cramfs_msg_set(&w->tree->msg, -ENAMETOOLONG,
@@ -70,6 +116,8 @@ int cramfs_source_open(struct cramfs_writer *w, uint32_t id)
 		return changed(w, "replaced by another file");
 	if ((uint64_t)st.st_size != n->size)
 		return changed(w, "size differs from the scan");
+	/* Few blocks on disk for the size: ask where the data is. */
+	s->sparse = (uint64_t)st.st_blocks * 512u < n->size;
 	return 0;
 }
 
@@ -83,8 +131,17 @@ int cramfs_source_read(struct cramfs_writer *w, uint8_t *buf, size_t len,
 
 	if (n->src == CRAMFS_SRC_MEMORY) {
 		*data = n->data + s->done;
+	} else if (n->src == CRAMFS_SRC_SPOOL) {
+		err = cramfs_pread_all(w->tree->spoolfd, buf, len,
+				       n->spool_off + s->done);
+		if (err)
+			return cramfs_msg_set(&w->tree->msg, err,
+					      "%s: cannot read the spooled archive data: %s",
+					      s->path, strerror(-err));
+		*data = buf;
 	} else {
-		err = read_exact(s->fd, buf, len, &got);
+		err = s->sparse ? read_sparse(s->fd, buf, s->done, len, &got) :
+				  read_exact(s->fd, buf, len, &got);
 		if (err)
 			return cramfs_msg_set(&w->tree->msg, err,
 					      "%s: cannot read: %s", s->path,
@@ -101,6 +158,7 @@ int cramfs_source_read(struct cramfs_writer *w, uint8_t *buf, size_t len,
 int cramfs_source_close(struct cramfs_writer *w)
 {
 	struct cramfs_reader *s = &w->src;
+	struct stat st;
 	uint8_t extra;
 	size_t got = 0;
 	int err = 0;
@@ -108,12 +166,21 @@ int cramfs_source_close(struct cramfs_writer *w)
 	s->active = false;
 	if (s->fd < 0)
 		return 0;
-	err = read_exact(s->fd, &extra, 1, &got);
+	if (lseek(s->fd, (off_t)s->done, SEEK_SET) < 0)
+		err = -errno;
+	if (!err)
+		err = read_exact(s->fd, &extra, 1, &got);
+	/* A file cut short inside a hole reads as zeros: ask again. */
+	if (!err && !got && (fstat(s->fd, &st) < 0 ||
+			     (uint64_t)st.st_size != s->done))
+		got = SIZE_MAX;
 	close(s->fd);
 	s->fd = -1;
 	if (err)
 		return cramfs_msg_set(&w->tree->msg, err, "%s: cannot read: %s",
 				      s->path, strerror(-err));
+	if (got == SIZE_MAX)
+		return changed(w, "shorter than at the scan");
 	return got ? changed(w, "longer than at the scan") : 0;
 }
 

@@ -142,7 +142,7 @@ static int read_blocks(struct cramfs_writer *w, struct cramfs_batch *b,
 	};
 	if (k > room_jobs)
 		k = room_jobs;
-	if (n->src == CRAMFS_SRC_FILE && k > room_raw)
+	if (n->src != CRAMFS_SRC_MEMORY && k > room_raw)
 		k = room_raw;
 	*full = k < nleft;
 	if (!k)
@@ -151,7 +151,7 @@ static int read_blocks(struct cramfs_writer *w, struct cramfs_batch *b,
 	err = cramfs_source_read(w, b->raw + b->raw_len, (size_t)bytes, &data);
 	if (err)
 		return err;
-	if (n->src == CRAMFS_SRC_FILE)
+	if (n->src != CRAMFS_SRC_MEMORY)
 		b->raw_len += (size_t)bytes;
 	seg->njobs = (uint32_t)k;
 	for (uint32_t i = 0; i < k; i++) {

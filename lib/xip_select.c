@@ -20,6 +20,7 @@
 struct source {
 	const struct cramfs_node *node;
 	int fd;
+	uint64_t base;       /* where the content starts in fd */
 };
 
 static int read_at(void *arg, uint64_t off, void *buf, size_t len)
@@ -33,7 +34,7 @@ static int read_at(void *arg, uint64_t off, void *buf, size_t len)
 		memcpy(buf, s->node->data + off, len);
 		return 0;
 	}
-	err = cramfs_pread_all(s->fd, buf, len, off);
+	err = cramfs_pread_all(s->fd, buf, len, s->base + off);
 	/* Shorter than at the scan: not ELF as far as XIP goes. */
 	return err == -ENODATA ? -ESTALE : err;
 }
@@ -57,11 +58,16 @@ static bool matches(const char *path, const char *const *pats, size_t n)
 static int elf_ranges(struct cramfs_writer *w, uint32_t id,
 		      struct cramfs_range *r, size_t *count)
 {
-	struct source s = { &w->tree->nodes[id], -1 };
+	struct source s = { &w->tree->nodes[id], -1, 0 };
+	bool own_fd = s.node->src == CRAMFS_SRC_FILE;
 	const char *why;
 	int err;
 
-	if (s.node->src == CRAMFS_SRC_FILE) {
+	if (s.node->src == CRAMFS_SRC_SPOOL) {
+		s.fd = w->tree->spoolfd;
+		s.base = s.node->spool_off;
+	}
+	if (own_fd) {
 		s.fd = openat(w->tree->rootfd, w->path, O_RDONLY | O_NOFOLLOW |
 			      O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (s.fd < 0)
@@ -70,7 +76,7 @@ static int elf_ranges(struct cramfs_writer *w, uint32_t id,
 					      strerror(errno));
 	}
 	err = cramfs_elf_ro_ranges(read_at, &s, s.node->size, r, count, &why);
-	if (s.fd >= 0)
+	if (own_fd)
 		close(s.fd);
 	if (err == -ENOEXEC || err == -ESTALE) {
 		*count = 0;
@@ -156,18 +162,27 @@ static int add_runs(struct cramfs_writer *w, uint32_t id,
 	return end > first ? add_run(w, id, first, end) : 0;
 }
 
+/* Hard links: one inode on disk, or one member's data in the spool. */
+static bool same_inode(const struct cramfs_node *a, const struct cramfs_node *b)
+{
+	if (a->src != b->src)
+		return false;
+	if (a->src == CRAMFS_SRC_FILE)
+		return a->dev == b->dev && a->ino == b->ino;
+	return a->src == CRAMFS_SRC_SPOOL && a->spool_off == b->spool_off;
+}
+
 /* A hard link to a file already laid out for XIP shares its data. */
 static uint32_t hard_link_of(const struct cramfs_writer *w, uint32_t id)
 {
 	const struct cramfs_node *n = &w->tree->nodes[id];
 
-	if (n->src != CRAMFS_SRC_FILE || n->nlink < 2)
+	if (n->nlink < 2)
 		return CRAMFS_DEDUP_NONE;
 	for (size_t i = w->nxip_runs; i-- > 0;) {
 		const struct cramfs_node *o = &w->tree->nodes[w->xip_runs[i].node];
 
-		if (o != n && o->src == CRAMFS_SRC_FILE && o->dev == n->dev &&
-		    o->ino == n->ino && o->mode == n->mode && o->uid == n->uid &&
+		if (o != n && same_inode(o, n) && o->mode == n->mode && o->uid == n->uid &&
 		    o->gid == n->gid && o->size == n->size)
 			return w->xip_runs[i].node;
 	}

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mkcramfs: parse options, build the tree, write the image, report. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mkcramfs.h"
 
@@ -12,6 +17,50 @@ static int fail(struct cramfs_tree *tree, int err)
 	return EXIT_OPERATIONAL;
 }
 
+static int scan_archive(struct cramfs_tree *tree, const char *path)
+{
+	bool in = !strcmp(path, "-");
+	int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0) {
+		fprintf(stderr, "mkcramfs: %s: %s\n", path, strerror(errno));
+		return 1; /* reported */
+	}
+	err = cramfs_tree_scan_archive(tree, fd, in ? "standard input" : path);
+	if (!in)
+		close(fd);
+	return err;
+}
+
+/*
+ * The tree from a directory or an archive, its owners forced as nodes are
+ * added, then -D. Returns 1 for an error already reported.
+ */
+static int scan(const struct mkcramfs_opts *o, struct cramfs_tree *tree)
+{
+	struct stat st;
+	int err;
+
+	cramfs_tree_set_caps_policy(tree, o->caps);
+	err = cramfs_tree_force_owner(tree, o->force_uid, o->force_gid);
+	if (err)
+		return err;
+	/* Anything but a directory is read as an archive (a file, a pipe). */
+	if (o->tar)
+		err = scan_archive(tree, o->tar);
+	else if (stat(o->input, &st) == 0 && !S_ISDIR(st.st_mode))
+		err = scan_archive(tree, o->input);
+	else
+		err = cramfs_tree_scan_dir(tree, o->input);
+	/* The device table's owners win over --all-root and --force-*. */
+	if (!err && o->devtable)
+		err = cramfs_tree_force_owner(tree, -1, -1);
+	if (!err && o->devtable)
+		err = cramfs_tree_apply_devtable(tree, o->devtable);
+	return err;
+}
+
 static int build(struct mkcramfs_opts *o, struct cramfs_tree *tree)
 {
 	struct cramfs_write_stats st;
@@ -20,7 +69,9 @@ static int build(struct mkcramfs_opts *o, struct cramfs_tree *tree)
 	size_t warned;
 	int err;
 
-	err = cramfs_tree_scan_dir(tree, o->input);
+	err = scan(o, tree);
+	if (err > 0)
+		return EXIT_OPERATIONAL;
 	if (err)
 		return fail(tree, err);
 	warned = mkcramfs_print_warnings(tree, 0);

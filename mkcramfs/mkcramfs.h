@@ -19,8 +19,13 @@ struct mkcramfs_patterns {
 
 struct mkcramfs_opts {
 	struct cramfs_write_opts write;
-	const char *input;
+	const char *input;        /* directory or archive; NULL with --tar */
+	const char *tar;          /* --tar=FILE, "-" for standard input */
 	const char *output;
+	const char *devtable;     /* -D */
+	int64_t force_uid;        /* -1: from the input */
+	int64_t force_gid;
+	enum cramfs_caps_policy caps;
 	bool verbose;
 	bool quiet;
 	bool util_linux;          /* called as mkfs.cramfs */

@@ -21,11 +21,18 @@ enum {
 	OPT_COMPRESSOR,
 	OPT_DEDUP,
 	OPT_BEST,
+	OPT_TAR,
+	OPT_ALL_ROOT,
+	OPT_FORCE_UID,
+	OPT_FORCE_GID,
+	OPT_CAPS,
 };
 
 static const char usage_text[] =
-"Usage: mkcramfs [options] DIRECTORY IMAGE\n"
-"Build a cramfs image of DIRECTORY.\n"
+"Usage: mkcramfs [options] DIRECTORY|ARCHIVE IMAGE\n"
+"       mkcramfs [options] --tar=FILE|- IMAGE\n"
+"Build a cramfs image of DIRECTORY, or of an archive (tar, cpio, ...,\n"
+"compressed or not) that is any other kind of file.\n"
 "\n"
 "General:\n"
 "  -h, --help              show this help and exit\n"
@@ -37,6 +44,16 @@ static const char usage_text[] =
 "  -E, --errors            treat warnings as errors (no image is written)\n"
 "      --report[=FILE]     per-file XIP and storage report (default: stdout)\n"
 "      --report-format=F   text (default) or json\n"
+"\n"
+"Input:\n"
+"      --tar=FILE          read the tree from archive FILE ('-': standard\n"
+"                          input); format and compression from the content\n"
+"  -D, --devtable=FILE     apply a makedevs device table (Buildroot format)\n"
+"      --all-root          every entry owned by root (uid and gid 0)\n"
+"      --force-uid=N       every entry owned by uid N\n"
+"      --force-gid=N       every entry in group N\n"
+"      --caps=POLICY       file capabilities, which cramfs cannot store:\n"
+"                          warn (default), error or ignore\n"
 "\n"
 "Layout:\n"
 "  -b, --block-size=SIZE   block size = target page size: 4096 (default),\n"
@@ -234,6 +251,30 @@ static void parse_long(struct mkcramfs_opts *o, int c, const char *arg)
 	case OPT_NO_XIP_LIST: read_patterns(&o->xip_exclude, arg); break;
 	case OPT_XIP_MAP_LAST_PAGE: o->write.xip_map_last_page = true; break;
 	case OPT_REPORT: o->report_path = arg ? arg : "-"; break;
+	case OPT_TAR: o->tar = arg; break;
+	case OPT_ALL_ROOT: o->force_uid = o->force_gid = 0; break;
+	case OPT_FORCE_UID:
+		o->force_uid = parse_u32(arg, "uid");
+		if (o->force_uid > CRAMFS_UID_MAX)
+			usage_error("invalid uid '%s': cramfs limit is %u", arg,
+				    CRAMFS_UID_MAX);
+		break;
+	case OPT_FORCE_GID:
+		o->force_gid = parse_u32(arg, "gid");
+		if (o->force_gid > CRAMFS_GID_MAX)
+			usage_error("invalid gid '%s': cramfs limit is %u", arg,
+				    CRAMFS_GID_MAX);
+		break;
+	case OPT_CAPS:
+		if (!strcmp(arg, "warn"))
+			o->caps = CRAMFS_CAPS_WARN;
+		else if (!strcmp(arg, "error"))
+			o->caps = CRAMFS_CAPS_ERROR;
+		else if (!strcmp(arg, "ignore"))
+			o->caps = CRAMFS_CAPS_IGNORE;
+		else
+			usage_error("invalid capability policy '%s': use warn, error or ignore", arg);
+		break;
 	case OPT_REPORT_FORMAT:
 		if (strcmp(arg, "text") && strcmp(arg, "json"))
 			usage_error("invalid report format '%s': use text or json", arg);
@@ -274,6 +315,11 @@ static void parse_short(struct mkcramfs_opts *o, int c, const char *arg,
 		o->write.name = arg;
 		break;
 	case 'i': o->write.insert_file = arg; break;
+	case 'D':
+		if (o->devtable)
+			usage_error("-D given twice: merge the device tables");
+		o->devtable = arg;
+		break;
 	case 'X':
 		/* cramfs-tools: -X for no-MMU alignment, -X -X for MMU pages. */
 		if (!o->xip_mode_set)
@@ -309,7 +355,7 @@ static void util_linux_finish(struct mkcramfs_opts *o)
 
 	if (!o->verbose)
 		o->quiet = true;
-	if (stat(o->input, &st))
+	if (o->input && stat(o->input, &st))
 		usage_error("stat of %s failed: %s", o->input, strerror(errno));
 }
 
@@ -339,6 +385,12 @@ static const struct option longopts[] = {
 	{ "xip-map-last-page", no_argument, NULL, OPT_XIP_MAP_LAST_PAGE },
 	{ "report", optional_argument, NULL, OPT_REPORT },
 	{ "report-format", required_argument, NULL, OPT_REPORT_FORMAT },
+	{ "tar", required_argument, NULL, OPT_TAR },
+	{ "devtable", required_argument, NULL, 'D' },
+	{ "all-root", no_argument, NULL, OPT_ALL_ROOT },
+	{ "force-uid", required_argument, NULL, OPT_FORCE_UID },
+	{ "force-gid", required_argument, NULL, OPT_FORCE_GID },
+	{ "caps", required_argument, NULL, OPT_CAPS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -349,6 +401,7 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	cramfs_write_opts_init(&o->write);
+	o->force_uid = o->force_gid = -1;
 	o->util_linux = is_util_linux_name(argv[0]);
 	if (o->util_linux) {
 		prog = "mkfs.cramfs";
@@ -356,7 +409,7 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 		/* util-linux's bytes: its compressor and level. */
 		o->write.compressor = CRAMFS_COMPRESSOR_ZLIB;
 	}
-	while ((c = getopt_long(argc, argv, ":hVvqEb:N:BLl:j:zxe:n:pi:sX",
+	while ((c = getopt_long(argc, argv, ":hVvqEb:N:BLl:j:zxe:n:pi:sXD:",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -389,10 +442,14 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 				parse_short(o, c, optarg, &xip_count);
 		}
 	}
-	if (argc - optind != 2)
+	if (o->tar && argc - optind != 1)
+		usage_error("%s", argc - optind < 1 ?
+			    "expected an IMAGE" :
+			    "too many operands: with --tar, expected only an IMAGE");
+	if (!o->tar && argc - optind != 2)
 		usage_error("%s", argc - optind < 2 ?
-			    "expected a DIRECTORY and an IMAGE" :
-			    "too many operands: expected a DIRECTORY and an IMAGE");
+			    "expected a DIRECTORY (or ARCHIVE) and an IMAGE" :
+			    "too many operands: expected a DIRECTORY (or ARCHIVE) and an IMAGE");
 	/* --best: the highest level of the compressor chosen, in any order. */
 	if (o->best) {
 		o->write.dedup = CRAMFS_DEDUP_BLOCKS;
@@ -405,8 +462,8 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 			    cramfs_compressor_max_level(o->write.compressor),
 			    o->write.compressor == CRAMFS_COMPRESSOR_ZLIB ?
 			    "zlib" : "libdeflate");
-	o->input = argv[optind];
-	o->output = argv[optind + 1];
+	o->input = o->tar ? NULL : argv[optind];
+	o->output = argv[argc - 1];
 	if (o->util_linux)
 		util_linux_finish(o);
 	/* --xip-align wins over the alignment -X implies, in any order. */

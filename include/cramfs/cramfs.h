@@ -96,6 +96,59 @@ CRAMFS_API const char *cramfs_tree_errmsg(const struct cramfs_tree *tree);
 CRAMFS_API int cramfs_tree_scan_dir(struct cramfs_tree *tree, const char *path);
 
 /*
+ * What to do with file capabilities (security.capability) found in the
+ * input: cramfs stores no xattrs, so they are lost in the image.
+ */
+enum cramfs_caps_policy {
+	CRAMFS_CAPS_WARN = 0,    /* a warning per file, with the capability text */
+	CRAMFS_CAPS_ERROR,       /* the scan fails on the first such file */
+	CRAMFS_CAPS_IGNORE,      /* say nothing */
+};
+
+/* Set before scanning; the default is CRAMFS_CAPS_WARN. */
+CRAMFS_API void cramfs_tree_set_caps_policy(struct cramfs_tree *tree,
+					    enum cramfs_caps_policy policy);
+
+/*
+ * Build the tree from the archive read from `fd` (not closed): any format
+ * and filter libarchive reads (tar, pax, cpio, zip, ...; gzip, xz, zstd,
+ * ...) but mtree, detected from the content. `name` is used in messages. Mode, owner,
+ * devices, symlinks and hard links come from the member headers; file data
+ * is spooled to an unlinked temporary file in $TMPDIR (or /tmp), so memory
+ * stays bounded whatever the archive size. Rules: a leading '/' is
+ * stripped; a ".." component is an error; a later member of the same path
+ * replaces the earlier one (a directory only merges attributes); missing
+ * parent directories are created 0755 root:root. A truncated or corrupt
+ * archive is an error naming the member.
+ */
+CRAMFS_API int cramfs_tree_scan_archive(struct cramfs_tree *tree, int fd,
+					const char *name);
+
+/*
+ * Apply a device table (Buildroot makedevs format) at `path` on top of the
+ * tree: one entry per line, "name type mode uid gid major minor start inc
+ * count", '#' comments and blank lines skipped. Types: f (existing file),
+ * F (file, skipped when missing), d (directory, created with its parents),
+ * r (directory and everything below), c, b (devices), p (FIFO), s
+ * (socket). uid and gid are numbers, or names looked up in the tree's own
+ * etc/passwd and etc/group (never the host's). With count > 0, devices
+ * name0..nameN are created with minor + i * inc. Errors name the file and
+ * line.
+ */
+CRAMFS_API int cramfs_tree_apply_devtable(struct cramfs_tree *tree,
+					  const char *path);
+
+/*
+ * Give every node, root included, owner `uid` and/or group `gid` (a
+ * negative value leaves that field to the input), now and for every node
+ * added or changed later, until called again with -1 (mkcramfs does so
+ * before applying a device table, so the table's owners stand). Call it
+ * before scanning so that no warning is given for a gid never stored.
+ */
+CRAMFS_API int cramfs_tree_force_owner(struct cramfs_tree *tree, int64_t uid,
+				       int64_t gid);
+
+/*
  * Set the root directory's mode (the type bits must say directory) and owner.
  * Returns -EINVAL for a non-directory mode, -ERANGE for a uid over 16 bits;
  * a gid over 8 bits is truncated with a warning.

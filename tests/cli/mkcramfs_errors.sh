@@ -43,11 +43,11 @@ build -q
 expect_rc 0
 rm img/new.img
 
-# Input directory missing, or not a directory.
+# Input missing, or neither a directory nor an archive.
 run "$MKCRAMFS" nosuch img/new.img
 expect_failure "mkcramfs: nosuch: No such file or directory"
 run "$MKCRAMFS" in/hello img/new.img
-expect_failure "mkcramfs: in/hello: Not a directory"
+expect_failure "mkcramfs: in/hello: not a directory or an archive (Unrecognized archive format)"
 
 # A file of exactly 16 MiB does not fit the 24-bit size field (both peers
 # store it truncated); 16 MiB - 1 does.

@@ -24,7 +24,7 @@ for arg in --help -h; do
 	run "$MKCRAMFS" "$arg"
 	expect_rc 0
 	[ ! -s "$TMP/err" ] || { cat "$TMP/err"; fail "$arg wrote to stderr"; }
-	expect_out "Usage: mkcramfs [options] DIRECTORY IMAGE"
+	expect_out "Usage: mkcramfs [options] DIRECTORY|ARCHIVE IMAGE"
 	for opt in "-h, --help" "-V, --version" "-v, --verbose" "-q, --quiet" \
 		   "-E, --errors" "-b, --block-size=SIZE" "-N, --endian=ORDER" \
 		   "  -B  " "  -L  " "-l, --level=N" "-z, --holes" "-x, --raw-blocks" \
@@ -55,8 +55,8 @@ run "$MKCRAMFS" --bogus in out.img
 expect_usage_error "unrecognized option '--bogus'"
 run "$MKCRAMFS" -Q in out.img
 expect_usage_error "invalid option -- 'Q'"
-run "$MKCRAMFS" -D table in out.img
-expect_usage_error "invalid option -- 'D'"
+run "$MKCRAMFS" -Z table in out.img
+expect_usage_error "invalid option -- 'Z'"
 run "$MKCRAMFS" --xip=sometimes in out.img
 expect_usage_error "invalid XIP mode 'sometimes'"
 run "$MKCRAMFS" --xip-align=dword in out.img
@@ -66,14 +66,30 @@ expect_usage_error "invalid report format 'xml'"
 run "$MKCRAMFS" --xip-list=/nonexistent/list in out.img
 expect_usage_error "/nonexistent/list"
 
-# Operands: exactly a DIRECTORY and an IMAGE.
+# Operands: exactly a DIRECTORY (or ARCHIVE) and an IMAGE; only an IMAGE with --tar.
 run "$MKCRAMFS"
-expect_usage_error "mkcramfs: expected a DIRECTORY and an IMAGE"
+expect_usage_error "mkcramfs: expected a DIRECTORY (or ARCHIVE) and an IMAGE"
 run "$MKCRAMFS" in
-expect_usage_error "mkcramfs: expected a DIRECTORY and an IMAGE"
+expect_usage_error "mkcramfs: expected a DIRECTORY (or ARCHIVE) and an IMAGE"
 run "$MKCRAMFS" in out.img extra
-expect_usage_error "mkcramfs: too many operands: expected a DIRECTORY and an IMAGE"
+expect_usage_error "mkcramfs: too many operands: expected a DIRECTORY (or ARCHIVE) and an IMAGE"
 [ ! -e extra ] || fail "extra operand was created"
+run "$MKCRAMFS" --tar=in.tar
+expect_usage_error "mkcramfs: expected an IMAGE"
+run "$MKCRAMFS" --tar=in.tar in out.img
+expect_usage_error "mkcramfs: too many operands: with --tar, expected only an IMAGE"
+
+# Input options.
+run "$MKCRAMFS" --force-uid=65536 in out.img
+expect_usage_error "mkcramfs: invalid uid '65536': cramfs limit is 65535"
+run "$MKCRAMFS" --force-gid=256 in out.img
+expect_usage_error "mkcramfs: invalid gid '256': cramfs limit is 255"
+run "$MKCRAMFS" --force-uid=root in out.img
+expect_usage_error "mkcramfs: invalid uid 'root'"
+run "$MKCRAMFS" --caps=drop in out.img
+expect_usage_error "mkcramfs: invalid capability policy 'drop': use warn, error or ignore"
+run "$MKCRAMFS" -D a -D b in out.img
+expect_usage_error "mkcramfs: -D given twice: merge the device tables"
 
 # A missing option argument.
 run "$MKCRAMFS" in out.img -b
