@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "image_internal.h"
+#include "verify_extents.h"
 
 /* Past this many bad blocks a file is surely garbage: say so once. */
 #define BAD_BLOCKS_PER_FILE 8u
@@ -40,7 +41,12 @@ struct verify {
 	size_t ntables;
 	size_t tables_cap;
 	struct cramfs_u32map overlap; /* data offset -> a table it overlaps */
+	struct cramfs_extents extents; /* tables and blocks, for overlaps */
+	unsigned int overlaps;      /* data overlaps reported */
 };
+
+/* Past this many data overlaps the image is garbage: count the rest. */
+#define OVERLAPS_REPORTED 16u
 
 static void report(struct verify *v, enum cramfs_severity sev,
 		   const char *path, uint64_t offset, const char *fmt, ...)
@@ -343,6 +349,10 @@ static int add_table(struct verify *v, const struct cramfs_entry *e)
 	v->tables[v->ntables].start = start;
 	v->tables[v->ntables].end = start + 4ull * count;
 	v->ntables++;
+	if (cramfs_extents_owner(&v->extents, e->path) ||
+	    cramfs_extents_add(&v->extents, start, 4ull * count,
+			       CRAMFS_EXTENT_TABLE, 0))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -548,6 +558,12 @@ static int check_block(struct verify *v, const struct cramfs_entry *e,
 	     blk.start - 2 : blk.start;
 	snprintf(what, sizeof(what), "block %u", index);
 	check_meta_overlap(v, e, what, lo, blk.start + blk.len);
+	if ((lo < blk.start &&
+	     cramfs_extents_add(&v->extents, lo, blk.start - lo,
+				CRAMFS_EXTENT_LENGTH, index)) ||
+	    cramfs_extents_add(&v->extents, blk.start, blk.len,
+			       CRAMFS_EXTENT_BLOCK, index))
+		return -ENOMEM;
 	ret = cramfs_image_decode(img, &blk, &out, &unused);
 	if (ret) {
 		if (ret != -ENOMEM)
@@ -681,6 +697,8 @@ static int pass2_entry(void *arg, const struct cramfs_entry *e)
 	}
 	if (!check_table(v, e, count))
 		return 0;
+	if (cramfs_extents_owner(&v->extents, e->path))
+		return -ENOMEM;
 	if (block0) {
 		ret = check_blocks(v, e, 0, 1);
 		if (ret)
@@ -709,6 +727,55 @@ static void check_counts(struct verify *v, bool blocks)
 		       sb->fsid.blocks, (unsigned long long)v->fsid_blocks);
 }
 
+static const char *const extent_names[] = {
+	[CRAMFS_EXTENT_TABLE] = "block pointer table",
+	[CRAMFS_EXTENT_LENGTH] = "length of block",
+	[CRAMFS_EXTENT_BLOCK] = "block",
+};
+
+static void describe(char *buf, size_t len, const struct cramfs_extent *x)
+{
+	if (x->kind == CRAMFS_EXTENT_TABLE)
+		snprintf(buf, len, "%s", extent_names[x->kind]);
+	else
+		snprintf(buf, len, "%s %u", extent_names[x->kind], x->block);
+}
+
+/*
+ * Data that is not shared whole: two files (or two blocks of one) whose
+ * bytes overlap, where a reader of either would see the other's data.
+ * Blocks shared through direct pointers are the same extent, not this.
+ */
+static void overlap_found(void *arg, const struct cramfs_extent *bad,
+			  const struct cramfs_extent *other)
+{
+	struct verify *v = arg;
+	char what[2][48];
+
+	if (++v->overlaps > OVERLAPS_REPORTED)
+		return;
+	describe(what[0], sizeof(what[0]), bad);
+	describe(what[1], sizeof(what[1]), other);
+	report(v, CRAMFS_SEV_ERROR, cramfs_extent_owner(&v->extents, bad), bad->lo,
+	       "%s at 0x%x..0x%llx overlaps %s of %s at 0x%x..0x%llx without being the same block",
+	       what[0], bad->lo, (unsigned long long)bad->lo + bad->len,
+	       what[1], cramfs_extent_owner(&v->extents, other), other->lo,
+	       (unsigned long long)other->lo + other->len);
+}
+
+static void check_data_overlaps(struct verify *v)
+{
+	cramfs_extents_check(&v->extents, overlap_found, v);
+	if (v->overlaps > OVERLAPS_REPORTED)
+		report(v, CRAMFS_SEV_ERROR, NULL, 0,
+		       "%u more overlapping data ranges not shown",
+		       v->overlaps - OVERLAPS_REPORTED);
+	if (v->extents.full)
+		report(v, CRAMFS_SEV_INFO, NULL, 0,
+		       "more than %zu data ranges: only the first were checked for overlaps",
+		       v->extents.limit);
+}
+
 static int verify_run(struct verify *v)
 {
 	struct cramfs_image *img = v->img;
@@ -728,6 +795,7 @@ static int verify_run(struct verify *v)
 	ret = cramfs_image_walk_ext(img, pass2_entry, walk_problem, v);
 	if (ret)
 		return ret;
+	check_data_overlaps(v);
 	check_counts(v, true);
 	return 0;
 }
@@ -751,12 +819,15 @@ int cramfs_verify(struct cramfs_image *img, cramfs_finding_fn fn, void *arg,
 	v->arg = arg;
 	v->st = stats ? stats : &local;
 	memset(v->st, 0, sizeof(*v->st));
+	/* Every extent takes at least a byte; this only stops hostile images. */
+	v->extents.limit = (size_t)(img->file_len / 8u) + 1024u;
 	ret = verify_run(v);
 	if (ret == -ENOMEM)
 		cramfs_msg_set(&img->msg, ret, "out of memory");
 	free(v->meta);
 	free(v->tables);
 	cramfs_u32map_free(&v->overlap);
+	cramfs_extents_free(&v->extents);
 	cramfs_u32map_free(&v->dirs);
 	cramfs_u32map_free(&v->data);
 	free(v);

@@ -314,7 +314,7 @@ gcc -static -O2 -Wall -o "$RUN/xipcheck" "$HARNESS/xipcheck.c" ||
 # shellcheck disable=SC2046
 "$AUDIT_CC" -O2 -Wall ${AUDIT_FLAGS[@]+"${AUDIT_FLAGS[@]}"} -I"$INCLUDE" \
 	-o "$RUN/xipaudit" "$HARNESS/xipaudit.c" "${LIBCRAMFS[@]}" \
-	$(pkg-config --libs zlib libarchive libcap) ||
+	$(pkg-config --libs zlib libdeflate libxxhash libarchive libcap) -pthread ||
 	fail "cannot build xipaudit against $BUILD"
 
 # The test tree: static busybox, dynamic programs with their libraries at
@@ -340,13 +340,27 @@ awk 'BEGIN { for (i = 0; i < 5 * 4096 / 64; i++)
 	>"$TREE/data/pages.bin"
 [ "$(stat -c %s "$TREE/data/pages.bin")" = 20480 ] || fail "test file has the wrong size"
 printf '%s\n' share/notes.txt data/pages.bin >"$RUN/xip.list"
+# Blocks that repeat across files at other offsets, a short tail equal to
+# another, and a whole copy with another mode (so only its blocks, not its
+# inode, can be shared): --dedup=block stores each block once.
+mkdir -p "$TREE/dedup"
+for p in A B C; do
+	awk -v p="$p" 'BEGIN { for (i = 0; i < 4096 / 64; i++)
+		printf "%-63s\n", sprintf("dedup page %s line %04d", p, i) }' >"$RUN/page$p"
+done
+cat "$RUN/pageA" "$RUN/pageB" "$RUN/pageC" >"$TREE/dedup/abc"
+{ cat "$RUN/pageC" "$RUN/pageA"; head -c 1000 "$RUN/pageB"; } >"$TREE/dedup/ca-tail"
+{ cat "$RUN/pageB"; head -c 1000 "$RUN/pageB"; } >"$TREE/dedup/b-tail"
+cp "$TREE/dedup/abc" "$TREE/dedup/abc-private"
+chmod 600 "$TREE/dedup/abc-private"
 
 # Images: label, expectation, mkcramfs options.
-IMAGES=(xip lastpage plain)
+IMAGES=(xip lastpage plain dedup)
 declare -A IMG_OPTS=(
 	[xip]="-X -X --xip-list=$RUN/xip.list"
 	[lastpage]="-X -X --xip-list=$RUN/xip.list --xip-map-last-page"
 	[plain]=""
+	[dedup]="-X -X --xip-list=$RUN/xip.list --dedup=block"
 )
 declare -A IMG_OFF IMG_LEN
 off=0
