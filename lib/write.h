@@ -104,6 +104,8 @@ struct cramfs_writer {
 	uint8_t *block_buf;      /* a stored block, read back */
 	uint32_t dedup_blocks;
 	uint64_t dedup_block_saved;
+	uint32_t file_dedup_blocks; /* of the file being assembled */
+	uint64_t file_dedup_saved;
 	struct cramfs_layout *layout;
 	size_t warnings_before;  /* tree warnings when the write started */
 	uint64_t data_pos;       /* next byte of the data region */

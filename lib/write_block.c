@@ -76,9 +76,10 @@ int cramfs_block_find(struct cramfs_writer *w, struct cramfs_block_result *b,
 		if (same) {
 			b->shared = true;
 			b->shared_addr = addr;
-			w->dedup_blocks++;
-			w->dedup_block_saved += kind == CRAMFS_BLOCK_RAW ?
-						b->len : 2u + b->zlen;
+			/* Counted when the file is kept (not a duplicate). */
+			w->file_dedup_blocks++;
+			w->file_dedup_saved += kind == CRAMFS_BLOCK_RAW ?
+					       b->len : 2u + b->zlen;
 			return 0;
 		}
 	}

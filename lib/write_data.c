@@ -316,6 +316,8 @@ static int begin_file(struct cramfs_writer *w, const struct cramfs_segment *seg)
 	w->enc.arg = w;
 	w->enc_crc = 0;
 	w->enc_skip = (n->size + bs - 1) / bs * 4u;
+	w->file_dedup_blocks = 0;
+	w->file_dedup_saved = 0;
 	if (seg->direct)
 		w->sim_pos += w->enc_skip;
 	return cramfs_encoder_begin(&w->enc, seg->direct, (uint32_t)w->data_pos,
@@ -415,6 +417,8 @@ static int commit_file(struct cramfs_writer *w, const struct cramfs_segment *seg
 	w->data_crc = (uint32_t)crc32_combine(w->data_crc, crc, (z_off_t)padded);
 	w->data_pos = start + padded;
 	w->enc_len = len;
+	w->dedup_blocks += w->file_dedup_blocks;
+	w->dedup_block_saved += w->file_dedup_saved;
 	w->blocks += e->nblocks;
 	w->flags |= e->count[CRAMFS_BLOCK_HOLE] ? CRAMFS_FLAG_HOLES : 0;
 	if (e->count[CRAMFS_BLOCK_RAW] || seg->direct)

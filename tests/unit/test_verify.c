@@ -922,6 +922,79 @@ static void many_bad_blocks_are_summarised_once(void **state)
 	hc_free(&img);
 }
 
+/* Three pages, then the same pages in another order and file. */
+static uint8_t dedup_a[3 * 4096], dedup_b[2 * 4096 + 1000];
+
+static void make_block_dedup(struct hc_image *img)
+{
+	struct fx_node nodes[] = {
+		NODE_REG("a", 0644, dedup_a, sizeof(dedup_a)),
+		NODE_REG("b", 0644, dedup_b, sizeof(dedup_b)),
+		NODE_REG("c", 0600, dedup_a, sizeof(dedup_a)),
+	};
+	struct cramfs_write_opts o = opts_le();
+
+	fx_fill_random(dedup_a, sizeof(dedup_a), 91);
+	memcpy(dedup_b, dedup_a + 2 * 4096, 4096);
+	memcpy(dedup_b + 4096, dedup_a, 4096);
+	memcpy(dedup_b + 2 * 4096, dedup_a + 4096, 1000);
+	o.dedup = CRAMFS_DEDUP_BLOCKS;
+	make(nodes, COUNT(nodes), &o, img);
+}
+
+static uint32_t ptr_of(const struct hc_image *img, const char *path,
+		       uint32_t index, uint32_t *where)
+{
+	uint32_t off;
+
+	assert_int_equal(hc_ptr_offset(img, path, index, &off), 0);
+	if (where)
+		*where = off;
+	return hc_get32(img, off);
+}
+
+static void blocks_shared_through_direct_pointers_are_clean(void **state)
+{
+	struct cramfs_verify_stats st;
+	struct findings all;
+	struct hc_image img;
+
+	(void)state;
+	make_block_dedup(&img);
+	/* b's pages are a's pages 2 and 0; c, another mode, has a's blocks. */
+	assert_int_equal(ptr_of(&img, "b", 0, NULL), ptr_of(&img, "a", 2, NULL));
+	assert_int_equal(ptr_of(&img, "b", 1, NULL), ptr_of(&img, "a", 0, NULL));
+	for (uint32_t i = 0; i < 3; i++)
+		assert_int_equal(ptr_of(&img, "c", i, NULL),
+				 ptr_of(&img, "a", i, NULL));
+	assert_true(ptr_of(&img, "a", 0, NULL) & CRAMFS_BLK_FLAG_DIRECT_PTR);
+	verify(&img, &all, &st);
+	assert_int_equal(st.errors, 0);
+	assert_int_equal(st.warnings, 0);
+	hc_free(&img);
+}
+
+static void direct_pointer_into_another_block_is_an_overlap_error(void **state)
+{
+	struct cramfs_verify_stats st;
+	struct findings all;
+	struct hc_image img;
+	uint32_t where, a1;
+
+	(void)state;
+	make_block_dedup(&img);
+	/* b's first block, raw, 4 bytes into a's block 1: not the same block. */
+	a1 = ptr_of(&img, "a", 1, NULL) & ~CRAMFS_BLK_FLAGS;
+	ptr_of(&img, "b", 0, &where);
+	hc_put32(&img, where, (a1 + 1) | CRAMFS_BLK_FLAG_DIRECT_PTR |
+			      CRAMFS_BLK_FLAG_UNCOMPRESSED);
+	hc_fix_crc(&img);
+	verify(&img, &all, &st);
+	find(&all, CRAMFS_SEV_ERROR, "b", "block 0 at 0x");
+	find(&all, CRAMFS_SEV_ERROR, "b", "overlaps block 1 of a at 0x");
+	hc_free(&img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -956,6 +1029,8 @@ int main(void)
 		cmocka_unit_test(data_overlapping_directories_is_an_error),
 		cmocka_unit_test(two_independent_corruptions_give_two_findings),
 		cmocka_unit_test(many_bad_blocks_are_summarised_once),
+		cmocka_unit_test(blocks_shared_through_direct_pointers_are_clean),
+		cmocka_unit_test(direct_pointer_into_another_block_is_an_overlap_error),
 	};
 
 	return cmocka_run_group_tests(tests, fill_data, NULL);
