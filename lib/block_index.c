@@ -90,6 +90,14 @@ uint32_t cramfs_block_index_next(const struct cramfs_block_index *idx,
 	return i;
 }
 
+int cramfs_block_index_truncate(struct cramfs_block_index *idx, size_t count)
+{
+	if (count >= idx->count)
+		return 0;
+	idx->count = count;
+	return rehash(idx, idx->nbuckets);
+}
+
 void cramfs_block_index_free(struct cramfs_block_index *idx)
 {
 	free(idx->entries);

@@ -40,6 +40,8 @@ int cramfs_block_index_add(struct cramfs_block_index *idx,
 uint32_t cramfs_block_index_next(const struct cramfs_block_index *idx,
 				 const struct cramfs_block_key *key,
 				 uint32_t from);
+/* Forget the entries added after the first `count`. */
+int cramfs_block_index_truncate(struct cramfs_block_index *idx, size_t count);
 void cramfs_block_index_free(struct cramfs_block_index *idx);
 
 #endif /* CRAMFS_BLOCK_INDEX_H */

@@ -406,7 +406,7 @@ int cramfs_image_compute_crc(struct cramfs_image *img, uint32_t *crc)
 	static const uint8_t zero[4];
 	uint64_t end, pos;
 	const uint8_t *p;
-	uLong c;
+	uint32_t c;
 
 	if (!img || !crc || !img->open)
 		return -EINVAL;
@@ -423,18 +423,10 @@ int cramfs_image_compute_crc(struct cramfs_image *img, uint32_t *crc)
 				      "superblock size 0x%llx ends inside the superblock",
 				      (unsigned long long)end);
 	p = img->base + img->super_off;
-	c = crc32(0L, Z_NULL, 0);
-	c = crc32(c, p, CRAMFS_SUPER_CRC_OFFSET);
-	c = crc32(c, zero, sizeof(zero));
+	c = cramfs_crc32(0, p, CRAMFS_SUPER_CRC_OFFSET);
+	c = cramfs_crc32(c, zero, sizeof(zero));
 	pos = img->super_off + CRAMFS_SUPER_CRC_OFFSET + sizeof(zero);
-	while (pos < end) {
-		/* crc32() takes a uInt length. */
-		uint64_t chunk = end - pos > 0x40000000u ? 0x40000000u : end - pos;
-
-		c = crc32(c, img->base + pos, (uInt)chunk);
-		pos += chunk;
-	}
-	*crc = (uint32_t)c;
+	*crc = cramfs_crc32(c, img->base + pos, (size_t)(end - pos));
 	return 0;
 }
 

@@ -318,6 +318,7 @@ static int begin_file(struct cramfs_writer *w, const struct cramfs_segment *seg)
 	w->enc_skip = (n->size + bs - 1) / bs * 4u;
 	w->file_dedup_blocks = 0;
 	w->file_dedup_saved = 0;
+	w->file_index_start = w->block_index.count;
 	if (seg->direct)
 		w->sim_pos += w->enc_skip;
 	return cramfs_encoder_begin(&w->enc, seg->direct, (uint32_t)w->data_pos,
@@ -371,10 +372,15 @@ static int share_file(struct cramfs_writer *w, uint32_t id, uint64_t start,
 		      uint32_t entry)
 {
 	uint32_t from = w->dedup.entries[entry].node;
+	int err;
 
 	/* cramfs_dedup_match() flushed the stage: nothing of it is kept. */
 	w->stage_off = start;
 	w->stage_len = 0;
+	/* Blocks it stored go with it (its twin's are found first anyway). */
+	err = cramfs_block_index_truncate(&w->block_index, w->file_index_start);
+	if (err)
+		return err;
 	cramfs_layout_share(w->layout, id, from);
 	return cramfs_report_file(w, id, from, 0);
 }
