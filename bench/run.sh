@@ -10,8 +10,8 @@
 # or, with -c usr or when debootstrap cannot run, about 120 MB of this
 # machine's /usr. Both are made once under $BENCH_DIR (/tmp/cramfs-bench).
 # Prints median wall time, CPU time, peak RSS and image size per tool, the
-# ratios the performance issue sets targets for, and the peak RSS on a
-# tree with twice the data (the corpus plus the other corpus).
+# ratios the performance and block-dedup issues set targets for, and the
+# peak RSS on a tree with twice the data (the corpus plus the other one).
 set -euo pipefail
 
 runs=5
@@ -86,6 +86,8 @@ for ((i = 0; i < runs; i++)); do
 	measure mkcramfs "$build/mkcramfs" -q "$tree" "$work/our.img"
 	measure mkcramfs-best-level "$build/mkcramfs" -q -l 12 "$tree" "$work/best.img"
 	measure mkcramfs-XX "$build/mkcramfs" -q -X -X "$tree" "$work/xip.img"
+	measure mkcramfs-dedup-block "$build/mkcramfs" -q --dedup=block "$tree" "$work/block.img"
+	measure mkcramfs-best "$build/mkcramfs" -q --best "$tree" "$work/bestdedup.img"
 	measure mkcramfs-zlib-j1 "$build/mkcramfs" -q -j 1 --compressor=zlib "$tree" "$work/zlib.img"
 	[ -n "$tools" ] && measure cramfs-tools-mkcramfs "$tools" "$tree" "$work/tools.img"
 	measure util-linux-fsck /usr/sbin/fsck.cramfs --extract "$work/ref.img"
@@ -112,13 +114,15 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 size_of() { [ -f "$1" ] && stat -c %s "$1" || echo -; }
 printf '%-22s %8s %8s %8s %12s\n' tool "wall s" "cpu s" "RSS MiB" "image bytes"
 for name in util-linux-mkfs mkcramfs mkcramfs-best-level mkcramfs-XX \
-	    mkcramfs-zlib-j1 cramfs-tools-mkcramfs util-linux-fsck cramfsck \
-	    mkcramfs-double; do
+	    mkcramfs-dedup-block mkcramfs-best mkcramfs-zlib-j1 \
+	    cramfs-tools-mkcramfs util-linux-fsck cramfsck mkcramfs-double; do
 	case $name in
 	util-linux-mkfs) img=$(size_of "$work/ref.img") ;;
 	mkcramfs) img=$(size_of "$work/our.img") ;;
 	mkcramfs-best-level) img=$(size_of "$work/best.img") ;;
 	mkcramfs-XX) img=$(size_of "$work/xip.img") ;;
+	mkcramfs-dedup-block) img=$(size_of "$work/block.img") ;;
+	mkcramfs-best) img=$(size_of "$work/bestdedup.img") ;;
 	mkcramfs-zlib-j1) img=$(size_of "$work/zlib.img") ;;
 	cramfs-tools-mkcramfs) img=$(size_of "$work/tools.img") ;;
 	mkcramfs-double) img=$(size_of "$work/double.img") ;;
@@ -148,6 +152,9 @@ awk '
 		printf "mkcramfs -l 12 wall / util-linux:      %s (target <= 1.0)\n", ratio(wall["mkcramfs-best-level"], wall[u])
 		printf "mkcramfs -X -X wall / mkcramfs:        %s (target <= 1.0)\n", ratio(wall["mkcramfs-XX"], wall["mkcramfs"])
 		printf "cramfsck wall / fsck.cramfs --extract: %s (target <= 0.5)\n", ratio(wall["cramfsck"], wall["util-linux-fsck"])
+		printf "--dedup=block image / util-linux:      %s (target <= 0.96)\n", ratio(img["mkcramfs-dedup-block"], img[u])
+		printf "--best image / util-linux:             %s (target <= 0.95)\n", ratio(img["mkcramfs-best"], img[u])
+		printf "--best wall / util-linux:              %s (target <= 1.5)\n", ratio(wall["mkcramfs-best"], wall[u])
 		printf "mkcramfs peak RSS MiB:                 %s (target <= 16)\n", rss["mkcramfs"]
 		if ("mkcramfs-double" in rss)
 			printf "mkcramfs peak RSS MiB, twice the data: %s\n", rss["mkcramfs-double"]

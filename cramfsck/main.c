@@ -837,14 +837,6 @@ static bool is_util_linux_name(const char *argv0)
 	return !strcmp(base ? base + 1 : argv0, "fsck.cramfs");
 }
 
-/* util-linux defaults to the page size of the machine it runs on. */
-static uint32_t host_block_size(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-
-	return page == 16384 || page == 65536 ? (uint32_t)page : 4096;
-}
-
 int main(int argc, char **argv)
 {
 	struct ck_opts opts = { .block_size = 4096 };
@@ -853,7 +845,7 @@ int main(int argc, char **argv)
 
 	opts.util_linux = is_util_linux_name(argv[0]);
 	if (opts.util_linux)
-		opts.block_size = host_block_size();
+		opts.block_size = cramfs_host_block_size();
 	ret = parse_options(argc, argv, &opts);
 	if (ret >= 0)
 		return flush_stdout(ret);

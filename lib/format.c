@@ -8,7 +8,9 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cramfs/cramfs.h"
 #include "cramfs/format.h"
 
 _Static_assert(CRAMFS_MAXPATHLEN == 252, "names are 1..252 bytes");
@@ -16,6 +18,13 @@ _Static_assert(CRAMFS_SUPER_CRC_OFFSET == 4 * 4 + CRAMFS_SIGNATURE_LEN,
 	       "crc follows magic, size, flags, future and signature");
 _Static_assert(CRAMFS_SUPER_SIZE == 16 + 16 + 16 + 16 + CRAMFS_INODE_SIZE,
 	       "superblock is 76 bytes");
+
+uint32_t cramfs_host_block_size(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return page == 16384 || page == 65536 ? (uint32_t)page : 4096u;
+}
 
 enum cramfs_endian cramfs_endian_resolve(enum cramfs_endian e)
 {

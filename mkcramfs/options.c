@@ -337,14 +337,6 @@ static bool is_util_linux_name(const char *argv0)
 	return !strcmp(base ? base + 1 : argv0, "mkfs.cramfs");
 }
 
-/* util-linux defaults to the page size of the machine it runs on. */
-static uint32_t host_block_size(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-
-	return page == 16384 || page == 65536 ? (uint32_t)page : 4096;
-}
-
 /*
  * util-linux prints nothing on success unless -v, and a DIRECTORY it
  * cannot stat is a usage error (16), not an operational one.
@@ -405,7 +397,7 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 	o->util_linux = is_util_linux_name(argv[0]);
 	if (o->util_linux) {
 		prog = "mkfs.cramfs";
-		o->write.block_size = host_block_size();
+		o->write.block_size = cramfs_host_block_size();
 		/* util-linux's bytes: its compressor and level. */
 		o->write.compressor = CRAMFS_COMPRESSOR_ZLIB;
 	}

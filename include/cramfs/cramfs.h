@@ -43,6 +43,13 @@ extern "C" {
 CRAMFS_API unsigned int cramfs_version_number(void);
 CRAMFS_API const char *cramfs_version_string(void);
 
+/*
+ * This machine's page size when cramfs can use it as a block size (4096,
+ * 16384 or 65536), else 4096: the block size util-linux defaults to.
+ * Cannot fail.
+ */
+CRAMFS_API uint32_t cramfs_host_block_size(void);
+
 /* The image is corrupt (the kernel's EFSCORRUPTED). */
 #define CRAMFS_ECORRUPT EUCLEAN
 
