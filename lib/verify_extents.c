@@ -66,6 +66,8 @@ void cramfs_extents_check(struct cramfs_extents *x, cramfs_overlap_fn fn,
 {
 	const struct cramfs_extent *reach = NULL;
 
+	if (!x->n)
+		return;
 	qsort(x->v, x->n, sizeof(*x->v), extent_cmp);
 	for (size_t i = 0; i < x->n; i++) {
 		const struct cramfs_extent *e = &x->v[i];
