@@ -994,7 +994,7 @@ int cramfs_image_read_data(struct cramfs_image *img,
 			   cramfs_sink_fn sink, void *arg)
 {
 	struct cramfs_block blk;
-	const uint8_t *out;
+	const uint8_t *out = NULL;
 	uint32_t count;
 	int ret = 0;
 

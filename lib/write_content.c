@@ -126,7 +126,7 @@ int cramfs_source_read(struct cramfs_writer *w, uint8_t *buf, size_t len,
 {
 	const struct cramfs_node *n = &w->tree->nodes[w->src.id];
 	struct cramfs_reader *s = &w->src;
-	size_t got;
+	size_t got = 0;
 	int err;
 
 	if (n->src == CRAMFS_SRC_MEMORY) {
