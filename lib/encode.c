@@ -92,23 +92,26 @@ uint8_t cramfs_encoder_direct_kind(const struct cramfs_encoder *e,
 				   const struct cramfs_block_result *b,
 				   bool *inline_only)
 {
-	bool last_full = e->next + 1 == e->nblocks &&
-			 b->len == e->o.block_size &&
-			 e->prev_kind != CRAMFS_BLOCK_XIP;
+	/* Stock kernels read a direct raw last block of such a file as zeros. */
+	bool last_whole = e->next + 1 == e->nblocks &&
+			  b->len == e->o.block_size;
+	/* Where a classic pointer's block starts: right after this one's. */
+	bool after_inline = e->prev_kind != CRAMFS_BLOCK_XIP &&
+			    e->prev_kind != CRAMFS_BLOCK_SHARED;
 
+	*inline_only = false;
 	/*
 	 * The 16-bit length cannot say 65536 or more: such a block goes raw.
-	 * A direct raw last block of a whole-block file reads as zeros on
-	 * stock kernels, so that one gets a classic end pointer instead,
-	 * which the kernel resolves from the end of the block before it: it
-	 * follows that block without a gap.
+	 * As the last block of a whole-block file it gets a classic end
+	 * pointer, which the kernel resolves from the end of the block before
+	 * it, so it must follow that block without a gap.
 	 */
-	*inline_only = false;
-	if ((e->o.raw_blocks && b->zlen >= b->len && !last_full) ||
-	    b->zlen > 0xffffu) {
-		*inline_only = last_full;
+	if (b->zlen > 0xffffu) {
+		*inline_only = last_whole && after_inline;
 		return CRAMFS_BLOCK_RAW;
 	}
+	if (e->o.raw_blocks && b->zlen >= b->len && !last_whole)
+		return CRAMFS_BLOCK_RAW;
 	return CRAMFS_BLOCK_ZLIB;
 }
 

@@ -59,8 +59,11 @@ int cramfs_encoder_begin(struct cramfs_encoder *e, bool direct,
 			 uint32_t start, uint64_t size);
 /*
  * Direct encoding: how the next block will be stored, ZLIB or RAW, and
- * whether it must stay inline (a raw last block of a whole-block file
- * follows the block before it: it can neither be shared nor be shared).
+ * whether it must stay inline (a raw last block of a whole-block file gets
+ * a classic end pointer and follows the block before it: it is never
+ * shared). The last block of a whole-block file stays compressed whenever
+ * the 16-bit length can say its size; a block before a raw one that must
+ * stay inline must not be shared (the writer sees to it).
  */
 uint8_t cramfs_encoder_direct_kind(const struct cramfs_encoder *e,
 				   const struct cramfs_block_result *b,

@@ -743,7 +743,10 @@ static int pass2_queue(void *arg, const struct cramfs_entry *e)
 	if (!(S_ISREG(e->inode.mode) || S_ISLNK(e->inode.mode)) ||
 	    e->inode.size == 0)
 		return 0;
-	ret = cramfs_ahead_queue(&v->ahead, e, &full);
+	/* A table overlapping another is reported, its blocks never decoded. */
+	ret = cramfs_ahead_queue(&v->ahead, e,
+				 !cramfs_u32map_find(&v->overlap, e->inode.offset),
+				 &full);
 	if (!ret && full)
 		ret = run_queue(v);
 	return ret;

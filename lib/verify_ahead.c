@@ -54,7 +54,7 @@ static int add_job(struct cramfs_ahead *a, const struct cramfs_block *blk)
 }
 
 int cramfs_ahead_queue(struct cramfs_ahead *a, const struct cramfs_entry *e,
-		       bool *full)
+		       bool decode, bool *full)
 {
 	struct cramfs_ahead_entry *q;
 	size_t plen = strlen(e->path);
@@ -76,8 +76,11 @@ int cramfs_ahead_queue(struct cramfs_ahead *a, const struct cramfs_entry *e,
 	q->e.name = q->path + (plen - strlen(e->name));
 	q->first_job = a->njobs;
 	a->nentries++;
-	/* Symlinks need their bytes checked: they stay on the serial path. */
-	if (S_ISREG(e->inode.mode) && e->inode.size &&
+	/*
+	 * Symlinks need their bytes checked: they stay on the serial path.
+	 * Data seen already is checked in part or not at all: serial too.
+	 */
+	if (decode && S_ISREG(e->inode.mode) && e->inode.size &&
 	    !cramfs_u32map_add(&a->seen, e->inode.offset, 0, &found, NULL) &&
 	    !found) {
 		count = cramfs_image_block_count(a->img, &e->inode);

@@ -51,9 +51,12 @@ struct cramfs_ahead {
 };
 
 int cramfs_ahead_init(struct cramfs_ahead *a, struct cramfs_image *img);
-/* Queue an entry; *full says the queue should be run now. */
+/*
+ * Queue an entry, with its blocks to inflate ahead when `decode` (the
+ * checks will decode them all); *full says the queue should be run now.
+ */
 int cramfs_ahead_queue(struct cramfs_ahead *a, const struct cramfs_entry *e,
-		       bool *full);
+		       bool decode, bool *full);
 /* Inflate every queued job on the pool. */
 void cramfs_ahead_decode(struct cramfs_ahead *a);
 /* Whether the current entry's block `blk` was inflated ahead, cleanly. */

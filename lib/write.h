@@ -107,6 +107,7 @@ struct cramfs_writer {
 	uint32_t file_dedup_blocks; /* of the file being assembled */
 	uint64_t file_dedup_saved;
 	size_t file_index_start; /* block index entries before this file */
+	uint64_t file_sim_start; /* sim_pos before this file */
 	struct cramfs_layout *layout;
 	size_t warnings_before;  /* tree warnings when the write started */
 	uint64_t data_pos;       /* next byte of the data region */

@@ -319,10 +319,25 @@ static int begin_file(struct cramfs_writer *w, const struct cramfs_segment *seg)
 	w->file_dedup_blocks = 0;
 	w->file_dedup_saved = 0;
 	w->file_index_start = w->block_index.count;
+	w->file_sim_start = w->sim_pos;
 	if (seg->direct)
 		w->sim_pos += w->enc_skip;
 	return cramfs_encoder_begin(&w->enc, seg->direct, (uint32_t)w->data_pos,
 				    n->size);
+}
+
+/*
+ * The block before the last of a whole-block file, when that last block
+ * may be too big for a 16-bit length (64 KiB blocks): it then gets a
+ * classic end pointer that starts where this block ends, so this block
+ * must be stored right here, not shared.
+ */
+static bool before_inline_last(const struct cramfs_writer *w)
+{
+	const struct cramfs_encoder *e = &w->enc;
+
+	return e->o.block_size == 65536u && e->next + 2 == e->nblocks &&
+	       e->size % e->o.block_size == 0;
 }
 
 static int add_block(struct cramfs_writer *w, const struct cramfs_batch *b,
@@ -349,7 +364,7 @@ static int add_block(struct cramfs_writer *w, const struct cramfs_batch *b,
 			return err;
 	} else if (w->opts->dedup == CRAMFS_DEDUP_BLOCKS) {
 		kind = cramfs_encoder_direct_kind(&w->enc, &r, &inline_only);
-		if (!inline_only) {
+		if (!inline_only && !before_inline_last(w)) {
 			err = cramfs_block_find(w, &r, kind, &key);
 			if (err)
 				return err;
@@ -381,6 +396,7 @@ static int share_file(struct cramfs_writer *w, uint32_t id, uint64_t start,
 	err = cramfs_block_index_truncate(&w->block_index, w->file_index_start);
 	if (err)
 		return err;
+	w->sim_pos = w->file_sim_start;
 	cramfs_layout_share(w->layout, id, from);
 	return cramfs_report_file(w, id, from, 0);
 }

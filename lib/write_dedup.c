@@ -73,12 +73,9 @@ int cramfs_dedup_match(struct cramfs_writer *w,
 	*entry = CRAMFS_DEDUP_NONE;
 	if (i == CRAMFS_DEDUP_NONE)
 		return 0;
-	if (!w->cmp[0]) {
-		w->cmp[0] = malloc(CMP_CHUNK);
-		w->cmp[1] = malloc(CMP_CHUNK);
-		if (!w->cmp[0] || !w->cmp[1])
+	for (int k = 0; k < 2; k++)
+		if (!w->cmp[k] && !(w->cmp[k] = malloc(CMP_CHUNK)))
 			return -ENOMEM;
-	}
 	/* The new file's bytes must be in the image to be read back. */
 	err = cramfs_stage_flush(w);
 	if (err)
