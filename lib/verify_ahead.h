@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <zlib.h>
+
 #include "image_internal.h"
 
 struct cramfs_pool;
@@ -43,7 +45,8 @@ struct cramfs_ahead {
 	size_t jobs_cap;
 	struct cramfs_u32map seen; /* data offsets queued already */
 	struct cramfs_pool *pool;
-	struct libdeflate_decompressor **ld;
+	struct libdeflate_decompressor **ld; /* one per thread */
+	z_stream *zs;            /* one per thread, for streams ld may not judge */
 	uint8_t **out;
 	unsigned nthreads;
 	const struct cramfs_ahead_entry *current; /* being checked */
