@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -692,6 +693,35 @@ static int extract(struct ck_run *run)
 	return EXIT_CLEAN;
 }
 
+/* The tar archive being written under a temporary name, or NULL. */
+static const char *volatile tar_tmp;
+
+/*
+ * SIGINT, SIGTERM, SIGHUP: remove the temporary tar archive (unlink is
+ * async-signal-safe), then die of the signal as the shell expects.
+ */
+static void on_signal(int sig)
+{
+	const char *tmp = tar_tmp;
+
+	if (tmp)
+		unlink(tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 /* The tree as a tar archive: to stdout, or through a temporary file. */
 static int write_tar(struct ck_run *run)
 {
@@ -714,6 +744,8 @@ static int write_tar(struct ck_run *run)
 	strcpy(tmp, path);
 	strcat(tmp, ".XXXXXX");
 	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd >= 0)
+		tar_tmp = tmp;
 	if (fd < 0) {
 		fprintf(stderr, PROG ": %s: cannot create a temporary file: %s\n",
 			path, strerror(errno));
@@ -739,6 +771,7 @@ static int write_tar(struct ck_run *run)
 			strerror(errno));
 		ret = EXIT_OPERATIONAL;
 	}
+	tar_tmp = NULL;
 	if (ret)
 		unlink(tmp);
 	free(tmp);
@@ -846,6 +879,7 @@ int main(int argc, char **argv)
 	opts.util_linux = is_util_linux_name(argv[0]);
 	if (opts.util_linux)
 		opts.block_size = cramfs_host_block_size();
+	catch_signals();
 	ret = parse_options(argc, argv, &opts);
 	if (ret >= 0)
 		return flush_stdout(ret);

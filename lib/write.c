@@ -89,6 +89,14 @@ int cramfs_pwrite_all(struct cramfs_writer *w, const void *buf, size_t len,
 	return 0;
 }
 
+int cramfs_write_cancelled(const struct cramfs_writer *w)
+{
+	if (!w->opts->cancel || !*w->opts->cancel)
+		return 0;
+	return cramfs_msg_set(&w->tree->msg, -ECANCELED,
+			      "interrupted: no image written");
+}
+
 int cramfs_emit_data(struct cramfs_writer *w, const void *buf, size_t len)
 {
 	int err = cramfs_pwrite_all(w, buf, len, w->data_pos);
@@ -192,6 +200,8 @@ int cramfs_write_named(struct cramfs_tree *tree,
 		return err;
 	err = writer_init(&w, tree, opts, fd);
 	w.out_name = name;
+	if (!err)
+		err = cramfs_write_cancelled(&w);
 	if (!err)
 		err = cramfs_write_all_data(&w);
 	if (!err)

@@ -142,6 +142,8 @@ int cramfs_write_named(struct cramfs_tree *tree,
 
 int cramfs_pwrite_all(struct cramfs_writer *w, const void *buf, size_t len,
 		      uint64_t offset);
+/* -ECANCELED once the caller's cancel flag is set. */
+int cramfs_write_cancelled(const struct cramfs_writer *w);
 /* Append to the file data region, which is written strictly in order. */
 int cramfs_emit_data(struct cramfs_writer *w, const void *buf, size_t len);
 

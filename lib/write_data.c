@@ -549,7 +549,9 @@ int cramfs_write_all_data(struct cramfs_writer *w)
 		struct cramfs_batch *now = &w->batch[cur];
 		struct cramfs_batch *next = &w->batch[cur ^ 1];
 
-		err = fill_batch(w, next);
+		err = cramfs_write_cancelled(w);
+		if (!err)
+			err = fill_batch(w, next);
 		cramfs_pool_wait(w->pool);
 		if (err)
 			break;

@@ -2,6 +2,7 @@
 /* mkcramfs: parse options, build the tree, write the image, report. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -61,6 +62,39 @@ static int scan(const struct mkcramfs_opts *o, struct cramfs_tree *tree)
 	return err;
 }
 
+/* The signal that asked us to stop, or 0. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+/*
+ * SIGINT, SIGTERM and SIGHUP stop the write between two batches, which
+ * then removes its temporary file: no partial image is left behind.
+ */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Die of the signal that stopped us, as the shell expects. */
+static void reraise(void)
+{
+	int sig = interrupted;
+
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int build(struct mkcramfs_opts *o, struct cramfs_tree *tree)
 {
 	struct cramfs_write_stats st;
@@ -70,6 +104,8 @@ static int build(struct mkcramfs_opts *o, struct cramfs_tree *tree)
 	int err;
 
 	err = scan(o, tree);
+	if (interrupted)
+		return EXIT_OPERATIONAL;
 	if (err > 0)
 		return EXIT_OPERATIONAL;
 	if (err)
@@ -88,11 +124,14 @@ static int build(struct mkcramfs_opts *o, struct cramfs_tree *tree)
 	mkcramfs_progress_init(&progress, o);
 	o->write.on_progress = mkcramfs_progress_update;
 	o->write.progress_arg = &progress;
+	o->write.cancel = &interrupted;
 	err = cramfs_write_file(tree, &o->write, o->output, &st);
 	mkcramfs_progress_end(&progress);
 	mkcramfs_print_warnings(tree, warned);
 	if (mkcramfs_report_close(rep, &st, !err) && !err)
 		return EXIT_OPERATIONAL;
+	if (err == -ECANCELED && interrupted)
+		return EXIT_OPERATIONAL; /* said once, by main() */
 	if (err)
 		return fail(tree, err);
 	if (!o->quiet)
@@ -111,8 +150,13 @@ int main(int argc, char **argv)
 		fputs("mkcramfs: out of memory\n", stderr);
 		return EXIT_OPERATIONAL;
 	}
+	catch_signals();
 	status = build(&o, tree);
 	cramfs_tree_free(tree);
 	mkcramfs_free_options(&o);
+	if (interrupted) {
+		fputs("mkcramfs: interrupted: no image written\n", stderr);
+		reraise();
+	}
 	return mkcramfs_stdout_status(status);
 }

@@ -341,6 +341,39 @@ static bool is_util_linux_name(const char *argv0)
  * util-linux prints nothing on success unless -v, and a DIRECTORY it
  * cannot stat is a usage error (16), not an operational one.
  */
+/* Refuse `path` (what: its role) when it is the very file `out` is. */
+static void not_the_image(const char *path, const char *what,
+			  const struct stat *out)
+{
+	struct stat st;
+
+	if (path && strcmp(path, "-") && stat(path, &st) == 0 &&
+	    st.st_dev == out->st_dev && st.st_ino == out->st_ino)
+		usage_error("IMAGE %s is the %s: it would be overwritten", path,
+			    what);
+}
+
+/*
+ * Before any work: an IMAGE that is a directory, or that is one of the
+ * inputs (writing it would destroy that input), is a usage error.
+ */
+static void check_output(const struct mkcramfs_opts *o)
+{
+	struct stat out;
+
+	if (stat(o->output, &out))
+		return;
+	if (S_ISDIR(out.st_mode))
+		usage_error("IMAGE %s is a directory", o->output);
+	if (!S_ISREG(out.st_mode))
+		return;
+	not_the_image(o->input, "input archive", &out);
+	not_the_image(o->tar, "input archive", &out);
+	not_the_image(o->devtable, "device table", &out);
+	not_the_image(o->write.insert_file, "file to insert (-i)", &out);
+	not_the_image(o->report_path, "report file", &out);
+}
+
 static void util_linux_finish(struct mkcramfs_opts *o)
 {
 	struct stat st;
@@ -456,6 +489,7 @@ void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o)
 			    "zlib" : "libdeflate");
 	o->input = o->tar ? NULL : argv[optind];
 	o->output = argv[argc - 1];
+	check_output(o);
 	if (o->util_linux)
 		util_linux_finish(o);
 	/* --xip-align wins over the alignment -X implies, in any order. */

@@ -15,6 +15,7 @@
 #define CRAMFS_CRAMFS_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -293,6 +294,12 @@ struct cramfs_write_opts {
 			    uint64_t files_total, uint64_t bytes_done,
 			    uint64_t bytes_total);
 	void *progress_arg;
+	/*
+	 * When set, *cancel is polled between batches of blocks: once it is
+	 * non-zero (a signal handler sets it) the write stops with
+	 * -ECANCELED and cramfs_write_file() removes its temporary file.
+	 */
+	volatile sig_atomic_t *cancel;
 	void *arg;
 };
 

@@ -62,3 +62,27 @@ for len in 240 246 250 255; do
 	build "dest/$name"
 	rm "dest/$name"
 done
+
+# An IMAGE that is a directory, or one of the inputs, is refused before
+# any work (exit 16) and every file stays as it was.
+run "$MKCRAMFS" -q in in
+expect_rc 16
+expect_err "mkcramfs: IMAGE in is a directory"
+tar -C in -cf in.tar .
+cp in.tar in.tar.orig
+run "$MKCRAMFS" -q in.tar in.tar
+expect_rc 16
+expect_err "mkcramfs: IMAGE in.tar is the input archive: it would be overwritten"
+cmp in.tar in.tar.orig || fail "the input archive was changed"
+run "$MKCRAMFS" -q --tar=in.tar in.tar
+expect_rc 16
+printf '/dev d 755 0 0 - - - - -\n' > table.txt
+run "$MKCRAMFS" -q -D table.txt in table.txt
+expect_rc 16
+expect_err "mkcramfs: IMAGE table.txt is the device table: it would be overwritten"
+grep -q '^/dev d' table.txt || fail "the device table was overwritten"
+cp ref.img twice.img
+run "$MKCRAMFS" -q --report=twice.img in twice.img
+expect_rc 16
+expect_err "mkcramfs: IMAGE twice.img is the report file: it would be overwritten"
+cmp ref.img twice.img || fail "the image was overwritten"
