@@ -152,6 +152,8 @@ static void writer_fini(struct cramfs_writer *w)
 	free(w->xip_runs);
 	free(w->xip_share);
 	free(w->xip_note);
+	free(w->xip_include_used);
+	free(w->xip_exclude_used);
 }
 
 static void fill_stats(const struct cramfs_writer *w,

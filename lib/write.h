@@ -123,6 +123,8 @@ struct cramfs_writer {
 	size_t nxip_runs;
 	uint32_t *xip_share;     /* per node: XIP hard link to share, or NONE */
 	const char **xip_note;   /* per node: why not (fully) XIP, or NULL */
+	bool *xip_include_used;  /* per pattern: matched a file */
+	bool *xip_exclude_used;
 	size_t xip_cursor;       /* next layout run to read */
 	uint64_t xip_pos;        /* next byte of the XIP region */
 	uint32_t xip_crc;        /* crc32 of the XIP region so far */

@@ -39,9 +39,12 @@ static int read_at(void *arg, uint64_t off, void *buf, size_t len)
 	return err == -ENODATA ? -ESTALE : err;
 }
 
-static bool matches(const char *path, const char *const *pats, size_t n)
+/* Whether `path` matches one of the patterns; each match is noted in used[]. */
+static bool matches(const char *path, const char *const *pats, size_t n,
+		    bool *used)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	bool any = false;
 
 	for (size_t i = 0; i < n; i++) {
 		/* A leading '/' anchors at the root, like any other '/'. */
@@ -49,9 +52,22 @@ static bool matches(const char *path, const char *const *pats, size_t n)
 		const char *p = pats[i][0] == '/' ? pats[i] + 1 : pats[i];
 
 		if (!fnmatch(p, whole ? path : base, FNM_PATHNAME))
-			return true;
+			any = used[i] = true;
 	}
-	return false;
+	return any;
+}
+
+/* A pattern that selects nothing is most likely a typo: say so. */
+static int warn_unused(struct cramfs_writer *w, const char *option,
+		       const char *const *pats, size_t n, const bool *used)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!used[i] &&
+		    cramfs_strlist_addf(&w->tree->warnings,
+					"%s: pattern '%s' matches no file with content",
+					option, pats[i]))
+			return -ENOMEM;
+	return 0;
 }
 
 /* The read-only ELF ranges of node `id`, or none with a note. */
@@ -202,10 +218,11 @@ static int select_file(struct cramfs_writer *w, uint32_t id)
 	if (cramfs_tree_path(w->tree, id, w->path, sizeof(w->path)))
 		return cramfs_msg_set(&w->tree->msg, -ENAMETOOLONG,
 				      "%s: path too long", n->name);
-	if (matches(w->path, o->xip_exclude, o->xip_exclude_count))
+	if (matches(w->path, o->xip_exclude, o->xip_exclude_count,
+		    w->xip_exclude_used))
 		return 0;
-	if (o->xip == CRAMFS_XIP_ALL ||
-	    matches(w->path, o->xip_include, o->xip_include_count)) {
+	if (matches(w->path, o->xip_include, o->xip_include_count,
+		    w->xip_include_used) || o->xip == CRAMFS_XIP_ALL) {
 		r[0] = (struct cramfs_range){ 0, n->size };
 		count = 1;
 	} else if (o->xip == CRAMFS_XIP_ELF) {
@@ -235,11 +252,22 @@ int cramfs_xip_select(struct cramfs_writer *w)
 	if (!w->xip_share || !w->xip_note)
 		return -ENOMEM;
 	memset(w->xip_share, 0xff, w->tree->count * sizeof(*w->xip_share));
+	w->xip_include_used = calloc(o->xip_include_count + 1, sizeof(bool));
+	w->xip_exclude_used = calloc(o->xip_exclude_count + 1, sizeof(bool));
+	if (!w->xip_include_used || !w->xip_exclude_used)
+		return -ENOMEM;
 	for (size_t i = 0; i < l->ndata; i++) {
 		err = select_file(w, l->data_order[i]);
 		if (err)
 			return err;
 	}
+	err = warn_unused(w, "--xip-list", o->xip_include,
+			  o->xip_include_count, w->xip_include_used);
+	if (!err)
+		err = warn_unused(w, "--no-xip-list", o->xip_exclude,
+				  o->xip_exclude_count, w->xip_exclude_used);
+	if (err)
+		return err;
 	err = cramfs_layout_plan_xip(l, w->tree, w->xip_runs, w->nxip_runs,
 				     align, &w->tree->msg);
 	w->xip_runs = NULL;

@@ -86,3 +86,8 @@ run "$MKCRAMFS" -q --report=twice.img in twice.img
 expect_rc 16
 expect_err "mkcramfs: IMAGE twice.img is the report file: it would be overwritten"
 cmp ref.img twice.img || fail "the image was overwritten"
+
+# A character device is written in place: /dev/null is a dry run.
+run "$MKCRAMFS" in /dev/null
+expect_rc 0
+expect_out "/dev/null: "

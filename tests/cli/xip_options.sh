@@ -163,3 +163,15 @@ run python3 "$XIP_PAGES" img --list
 expect_out "data/page8192 size=8192 pages=2 xip=2 mappable=2 from_start=2"
 run python3 "$XIP_PAGES" img --expect expect-all.txt --map-last-page
 expect_rc 0
+
+# A list pattern that selects nothing (a typo) is a warning naming it;
+# with -E it fails the build.
+printf 'data/page8192\nfw/firmwre.bin\n' > typo.list
+run "$MKCRAMFS" -q --xip-list=typo.list src img
+expect_rc 0
+expect_err "mkcramfs: warning: --xip-list: pattern 'fw/firmwre.bin' matches no file with content"
+grep -q "page8192" "$TMP/err" && fail "a pattern that matched was warned about"
+printf 'nothing/here\n' > typo-no.list
+run "$MKCRAMFS" -q -E -X -X --no-xip-list=typo-no.list src img2
+expect_rc 8
+expect_err "mkcramfs: warning: --no-xip-list: pattern 'nothing/here' matches no file with content"
