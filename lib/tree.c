@@ -52,6 +52,7 @@ void cramfs_tree_free(struct cramfs_tree *tree)
 	if (tree->spoolfd >= 0)
 		close(tree->spoolfd);
 	cramfs_strlist_free(&tree->warnings);
+	free(tree->gids_warned);
 	free(tree);
 }
 
@@ -102,6 +103,27 @@ static int check_name(struct cramfs_tree *tree, const char *path,
 	return 0;
 }
 
+/*
+ * A gid over 8 bits is stored truncated. Said once per gid: a tree owned
+ * by a build user would otherwise give a line per entry.
+ */
+static int warn_gid(struct cramfs_tree *tree, const char *path, uint32_t gid)
+{
+	int err;
+
+	for (size_t i = 0; i < tree->ngids_warned; i++)
+		if (tree->gids_warned[i] == gid)
+			return 0;
+	err = cramfs_grow(&tree->gids_warned, &tree->gids_warned_cap,
+			  tree->ngids_warned + 1, sizeof(*tree->gids_warned));
+	if (err)
+		return err;
+	tree->gids_warned[tree->ngids_warned++] = gid;
+	return cramfs_strlist_addf(&tree->warnings,
+				   "%s: gid %u does not fit the 8 bits cramfs stores; stored as gid %u (other entries of gid %u not listed)",
+				   path, gid, gid & CRAMFS_GID_MAX, gid);
+}
+
 int cramfs_tree_check(struct cramfs_tree *tree, const char *path,
 		      const char *name, const struct cramfs_attr *attr)
 {
@@ -130,12 +152,7 @@ int cramfs_tree_check(struct cramfs_tree *tree, const char *path,
 		return cramfs_msg_set(&tree->msg, -ERANGE,
 				      "%s: device %u:%u does not fit; cramfs limit is 255:255",
 				      path, attr->rdev_major, attr->rdev_minor);
-	if (gid > CRAMFS_GID_MAX &&
-	    cramfs_strlist_addf(&tree->warnings,
-				"%s: gid %u does not fit the 8 bits cramfs stores; stored as gid %u",
-				path, gid, gid & CRAMFS_GID_MAX))
-		return -ENOMEM;
-	return 0;
+	return gid > CRAMFS_GID_MAX ? warn_gid(tree, path, gid) : 0;
 }
 
 static int add_child(struct cramfs_node *dir, uint32_t id)
@@ -254,10 +271,7 @@ int cramfs_tree_set_root(struct cramfs_tree *tree,
 		return cramfs_msg_set(&tree->msg, -ERANGE,
 				      "/: uid %u does not fit; cramfs limit is %u",
 				      uid, CRAMFS_UID_MAX);
-	if (gid > CRAMFS_GID_MAX &&
-	    cramfs_strlist_addf(&tree->warnings,
-				"/: gid %u does not fit the 8 bits cramfs stores; stored as gid %u",
-				gid, gid & CRAMFS_GID_MAX))
+	if (gid > CRAMFS_GID_MAX && warn_gid(tree, "/", gid))
 		return -ENOMEM;
 	root->mode = attr->mode;
 	root->uid = uid;

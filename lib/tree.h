@@ -50,6 +50,9 @@ struct cramfs_tree {
 	int64_t force_gid;
 	struct cramfs_msg msg;
 	struct cramfs_strlist warnings;
+	uint32_t *gids_warned;   /* gids over 8 bits warned about, once each */
+	size_t ngids_warned;
+	size_t gids_warned_cap;
 };
 
 /* Longest symlink target: Linux's PATH_MAX less the NUL. */

@@ -92,13 +92,11 @@ run "$MKCRAMFS" in nodir/new.img
 expect_failure "mkcramfs: nodir/new.img: cannot create a temporary file beside it: No such file or directory"
 [ ! -e nodir ] || fail "nodir was created"
 
-# The output is an existing directory: the work is done, the rename fails,
-# the temporary file is removed.
+# The output is an existing directory: a usage error before any work.
 mkdir img/new.img
 run "$MKCRAMFS" in img/new.img
-expect_rc 8
-expect_err "mkcramfs: cannot rename img/.new.img."
-expect_err " to img/new.img: Is a directory"
+expect_rc 16
+expect_err "mkcramfs: IMAGE img/new.img is a directory"
 [ -z "$(ls -A img/new.img)" ] || fail "something was written into img/new.img/"
 rmdir img/new.img
 [ -z "$(find img -name '.*' -type f)" ] || fail "temporary file left: $(find img -name '.*' -type f)"
@@ -175,22 +173,30 @@ chown 0 in
 chgrp 300 in/usr/owned
 build
 expect_rc 0
-[ "$(cat "$TMP/err")" = "mkcramfs: warning: usr/owned: gid 300 does not fit the 8 bits cramfs stores; stored as gid 44" ] ||
+[ "$(cat "$TMP/err")" = "mkcramfs: warning: usr/owned: gid 300 does not fit the 8 bits cramfs stores; stored as gid 44 (other entries of gid 300 not listed)" ] ||
 	{ cat "$TMP/err"; fail "unexpected stderr for gid 300"; }
 expect_out "img/new.img: "
 [ -s img/new.img ] || fail "no image despite a mere warning"
 rm img/new.img
+# Said once per gid, however many entries have it.
+mkdir -p many
+for i in 1 2 3 4 5; do echo "$i" > "many/f$i"; done
+chgrp -R 300 many
+run "$MKCRAMFS" -q many many.img
+expect_rc 0
+[ "$(grep -c "gid 300 does not fit" "$TMP/err")" = 1 ] ||
+	{ cat "$TMP/err"; fail "the gid 300 warning is not said once"; }
 build -q
 expect_rc 0
 expect_err "mkcramfs: warning: usr/owned: gid 300 does not fit the 8 bits cramfs stores; stored as gid 44"
 rm img/new.img
 build -E
 expect_failure \
-	"mkcramfs: warning: usr/owned: gid 300 does not fit the 8 bits cramfs stores; stored as gid 44" \
+	"mkcramfs: warning: usr/owned: gid 300 does not fit the 8 bits cramfs stores; stored as gid 44 (other entries of gid 300 not listed)" \
 	"mkcramfs: warnings are errors (-E): no image written"
 build_over_old -E
 expect_failure \
-	"mkcramfs: warning: usr/owned: gid 300 does not fit the 8 bits cramfs stores; stored as gid 44" \
+	"mkcramfs: warning: usr/owned: gid 300 does not fit the 8 bits cramfs stores; stored as gid 44 (other entries of gid 300 not listed)" \
 	"mkcramfs: warnings are errors (-E): no image written"
 chgrp 255 in/usr/owned
 build -E -q
