@@ -424,8 +424,8 @@ int cramfs_tree_apply_devtable(struct cramfs_tree *tree, const char *path)
 	d->file = path;
 	f = fopen(path, "re");
 	if (!f)
-		err = cramfs_msg_set(&tree->msg, -errno, "%s: %s", path,
-				     strerror(errno));
+		err = cramfs_msg_set(&tree->msg, -errno, "device table %s: %s",
+				     path, strerror(errno));
 	while (!err && getline(&line, &cap, f) >= 0) {
 		const char *why = NULL;
 

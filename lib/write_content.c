@@ -194,7 +194,8 @@ int cramfs_insert_open(struct cramfs_writer *w, uint32_t *len)
 		return 0;
 	w->insert_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (w->insert_fd < 0 || fstat(w->insert_fd, &st) < 0)
-		return cramfs_msg_set(&w->tree->msg, -errno, "%s: %s", path,
+		return cramfs_msg_set(&w->tree->msg, -errno,
+				      "file to insert (-i) %s: %s", path,
 				      strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return cramfs_msg_set(&w->tree->msg, -EINVAL,

@@ -178,15 +178,20 @@ static void add_pattern(struct mkcramfs_patterns *p, const char *line,
 }
 
 /* One path or pattern per line; blank lines and '#' comments skipped. */
-static void read_patterns(struct mkcramfs_patterns *p, const char *path)
+static void read_patterns(struct mkcramfs_patterns *p, const char *path,
+			  const char *option)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 
-	if (!f)
-		usage_error("%s: %s", path, strerror(errno));
+	/* Like -D and -i: a file that cannot be read is an operational error. */
+	if (!f) {
+		fprintf(stderr, "%s: %s %s: %s\n", prog, option, path,
+			strerror(errno));
+		exit(EXIT_OPERATIONAL);
+	}
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		char *s = line;
 
@@ -248,8 +253,8 @@ static void parse_long(struct mkcramfs_opts *o, int c, const char *arg)
 		o->xip_align = !strcmp(arg, "word") ? 8 : 0;
 		o->xip_align_set = true;
 		break;
-	case OPT_XIP_LIST: read_patterns(&o->xip_include, arg); break;
-	case OPT_NO_XIP_LIST: read_patterns(&o->xip_exclude, arg); break;
+	case OPT_XIP_LIST: read_patterns(&o->xip_include, arg, "--xip-list"); break;
+	case OPT_NO_XIP_LIST: read_patterns(&o->xip_exclude, arg, "--no-xip-list"); break;
 	case OPT_XIP_MAP_LAST_PAGE: o->write.xip_map_last_page = true; break;
 	case OPT_REPORT: o->report_path = arg ? arg : "-"; break;
 	case OPT_TAR: o->tar = arg; break;

@@ -117,5 +117,5 @@ expect_rc 8
 expect_err "mkcramfs: root.table:1: user 'root' is not in the tree's etc/passwd"
 run "$MKCRAMFS" -q -D nosuch.table in x.img
 expect_rc 8
-expect_err "mkcramfs: nosuch.table: No such file or directory"
+expect_err "mkcramfs: device table nosuch.table: No such file or directory"
 echo "ok: names only from the tree"

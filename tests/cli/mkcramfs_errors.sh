@@ -103,7 +103,7 @@ rmdir img/new.img
 
 # -i FILE that is missing or not a regular file.
 run "$MKCRAMFS" -i nosuch in img/new.img
-expect_failure "mkcramfs: nosuch: No such file or directory"
+expect_failure "mkcramfs: file to insert (-i) nosuch: No such file or directory"
 run "$MKCRAMFS" -i in in img/new.img
 expect_failure "mkcramfs: in: not a regular file"
 

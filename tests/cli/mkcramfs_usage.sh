@@ -63,8 +63,10 @@ run "$MKCRAMFS" --xip-align=dword in out.img
 expect_usage_error "invalid XIP alignment 'dword'"
 run "$MKCRAMFS" --report-format=xml in out.img
 expect_usage_error "invalid report format 'xml'"
+# A list that cannot be read is an operational error, as for -D and -i.
 run "$MKCRAMFS" --xip-list=/nonexistent/list in out.img
-expect_usage_error "/nonexistent/list"
+expect_rc 8
+expect_err "mkcramfs: --xip-list /nonexistent/list: No such file or directory"
 
 # Operands: exactly a DIRECTORY (or ARCHIVE) and an IMAGE; only an IMAGE with --tar.
 run "$MKCRAMFS"
