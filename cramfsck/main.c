@@ -105,7 +105,8 @@ static void usage(FILE *out)
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
-	      "Exit status: 0 clean, 4 errors found, 8 operational error,\n"
+	      "Exit status: 0 clean, 4 errors found (or not a cramfs image),\n"
+	      "8 operational error (unreadable file, extraction failed),\n"
 	      "16 usage error.\n", out);
 }
 

@@ -27,7 +27,7 @@ for opt in -h --help; do
 	expect_out "Usage: cramfsck [options] IMAGE"
 	for o in "-v, --verbose" "-x, --extract[=DIR]" "-b, --blocksize=SIZE" \
 		"-a, -y" "-c " "-h, --help" "-V, --version" "4096" "16384" "65536" \
-		"0 clean, 4 errors found, 8 operational error" "16 usage error"; do
+		"0 clean, 4 errors found (or not a cramfs image)," "8 operational error (unreadable file" "16 usage error"; do
 		expect_out "$o"
 	done
 done
