@@ -5,6 +5,7 @@
  * Options and library calls only; every check lives in libcramfs. Exit
  * codes follow fsck(8).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -812,6 +813,21 @@ static void suggest_block_size(struct ck_run *run)
 	}
 }
 
+/* An extraction target that is a non-empty directory: say so before the check. */
+static bool target_not_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool full = false;
+
+	if (!d)
+		return false; /* missing (created later) or not a directory */
+	while (!full && (de = readdir(d)))
+		full = strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return full;
+}
+
 static int check(struct ck_run *run)
 {
 	const struct ck_opts *o = run->opts;
@@ -819,6 +835,11 @@ static int check(struct ck_run *run)
 	bool bad;
 	int ret;
 
+	if (o->extract_dir && target_not_empty(o->extract_dir)) {
+		fprintf(stderr, PROG ": %s: %s: directory is not empty\n",
+			o->image, o->extract_dir);
+		return EXIT_OPERATIONAL;
+	}
 	ret = cramfs_image_open_file(run->img, o->image);
 	if (ret)
 		return lib_failure(run, ret);

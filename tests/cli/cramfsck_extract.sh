@@ -83,6 +83,8 @@ echo keep > full/keep
 run "$CRAMFSCK" --extract=full img
 expect_rc 8
 expect_err "cramfsck: img: full: directory is not empty"
+# ... said before the check: no summary line was printed.
+grep -q "clean" "$TMP/out" && fail "the check ran before refusing full/"
 [ "$(ls -A full)" = keep ] || { ls -lA full; fail "something was written into full/"; }
 [ "$(cat full/keep)" = keep ] || fail "full/keep was changed"
 mkdir dotonly
