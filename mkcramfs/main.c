@@ -14,7 +14,8 @@ static int fail(struct cramfs_tree *tree, int err)
 {
 	const char *msg = cramfs_tree_errmsg(tree);
 
-	fprintf(stderr, "mkcramfs: %s\n", *msg ? msg : cramfs_strerror(err));
+	fprintf(stderr, "%s: %s\n", mkcramfs_prog(),
+		*msg ? msg : cramfs_strerror(err));
 	return EXIT_OPERATIONAL;
 }
 
@@ -25,7 +26,8 @@ static int scan_archive(struct cramfs_tree *tree, const char *path)
 	int err;
 
 	if (fd < 0) {
-		fprintf(stderr, "mkcramfs: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", mkcramfs_prog(), path,
+			strerror(errno));
 		return 1; /* reported */
 	}
 	err = cramfs_tree_scan_archive(tree, fd, in ? "standard input" : path);
@@ -112,8 +114,8 @@ static int build(struct mkcramfs_opts *o, struct cramfs_tree *tree)
 		return fail(tree, err);
 	warned = mkcramfs_print_warnings(tree, 0);
 	if (warned && o->write.warnings_fatal) {
-		fputs("mkcramfs: warnings are errors (-E): no image written\n",
-		      stderr);
+		fprintf(stderr, "%s: warnings are errors (-E): no image written\n",
+			mkcramfs_prog());
 		return EXIT_OPERATIONAL;
 	}
 	err = mkcramfs_report_open(o, &rep);
@@ -147,7 +149,7 @@ int main(int argc, char **argv)
 
 	mkcramfs_parse_options(argc, argv, &o);
 	if (cramfs_tree_new(&tree)) {
-		fputs("mkcramfs: out of memory\n", stderr);
+		fprintf(stderr, "%s: out of memory\n", mkcramfs_prog());
 		return EXIT_OPERATIONAL;
 	}
 	catch_signals();
@@ -155,7 +157,8 @@ int main(int argc, char **argv)
 	cramfs_tree_free(tree);
 	mkcramfs_free_options(&o);
 	if (interrupted) {
-		fputs("mkcramfs: interrupted: no image written\n", stderr);
+		fprintf(stderr, "%s: interrupted: no image written\n",
+			mkcramfs_prog());
 		reraise();
 	}
 	return mkcramfs_stdout_status(status);

@@ -43,6 +43,8 @@ struct mkcramfs_opts {
 /* options.c: exits with EXIT_USAGE (or EXIT_OK for --help) by itself. */
 void mkcramfs_parse_options(int argc, char **argv, struct mkcramfs_opts *o);
 void mkcramfs_free_options(struct mkcramfs_opts *o);
+/* The name messages start with: mkcramfs, or mkfs.cramfs in that mode. */
+const char *mkcramfs_prog(void);
 
 /* progress.c */
 struct mkcramfs_progress {

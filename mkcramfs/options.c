@@ -123,6 +123,11 @@ static const char util_linux_usage_text[] =
 
 static const char *prog = "mkcramfs";
 
+const char *mkcramfs_prog(void)
+{
+	return prog;
+}
+
 static void __attribute__((format(printf, 1, 2), noreturn))
 usage_error(const char *fmt, ...)
 {

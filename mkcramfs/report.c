@@ -160,7 +160,7 @@ int mkcramfs_report_open(const struct mkcramfs_opts *o,
 
 	*out = rep;
 	if (!rep) {
-		fputs("mkcramfs: out of memory\n", stderr);
+		fprintf(stderr, "%s: out of memory\n", mkcramfs_prog());
 		return -ENOMEM;
 	}
 	rep->opts = o;
@@ -169,7 +169,7 @@ int mkcramfs_report_open(const struct mkcramfs_opts *o,
 		return 0;
 	rep->out = strcmp(o->report_path, "-") ? open_temp(rep) : stdout;
 	if (!rep->out) {
-		fprintf(stderr, "mkcramfs: %s: %s\n", o->report_path,
+		fprintf(stderr, "%s: %s: %s\n", mkcramfs_prog(), o->report_path,
 			strerror(errno));
 		free(rep->tmp);
 		free(rep);
@@ -236,7 +236,7 @@ int mkcramfs_report_close(struct mkcramfs_report *rep,
 		if (!err && ok && rep->tmp && rename(rep->tmp, o->report_path))
 			err = -errno;
 		if (err)
-			fprintf(stderr, "mkcramfs: %s: %s\n", o->report_path,
+			fprintf(stderr, "%s: %s: %s\n", mkcramfs_prog(), o->report_path,
 				strerror(-err));
 		if ((!ok || err) && rep->tmp)
 			unlink(rep->tmp);
@@ -251,7 +251,7 @@ size_t mkcramfs_print_warnings(const struct cramfs_tree *tree, size_t from)
 	size_t n = cramfs_tree_warning_count(tree);
 
 	for (size_t i = from; i < n; i++)
-		fprintf(stderr, "mkcramfs: warning: %s\n",
+		fprintf(stderr, "%s: warning: %s\n", mkcramfs_prog(),
 			cramfs_tree_warning(tree, i));
 	return n;
 }
@@ -284,7 +284,7 @@ int mkcramfs_stdout_status(int status)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return status;
-	fprintf(stderr, "mkcramfs: cannot write to standard output: %s\n",
-		strerror(errno));
+	fprintf(stderr, "%s: cannot write to standard output: %s\n",
+		mkcramfs_prog(), strerror(errno));
 	return status ? status : EXIT_OPERATIONAL;
 }
