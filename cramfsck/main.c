@@ -247,17 +247,32 @@ static int parse_options(int argc, char **argv, struct ck_opts *o)
 /* Output.                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Print an image path with control bytes escaped; the root shows as "/". */
+/*
+ * Print an image path with control bytes and bytes that are not UTF-8
+ * escaped (octal), so that a hostile name cannot drive the terminal; the
+ * root shows as "/".
+ */
 static void put_path(FILE *out, const char *lead, const char *path)
 {
+	const unsigned char *p = (const unsigned char *)path;
+	size_t left = strlen(path);
+
 	fputs(lead, out);
 	if (!*path && !*lead)
 		fputc('/', out);
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+	while (left) {
+		size_t seq = cramfs_utf8_char_len(p, left);
+
+		/* C1 controls (U+0080-U+009F) are valid UTF-8 but act too. */
+		if (!seq || *p < 0x20 || *p == 0x7f || *p == '\\' ||
+		    (*p == 0xc2 && p[1] < 0xa0)) {
 			fprintf(out, "\\%03o", *p);
-		else
-			fputc(*p, out);
+			seq = 1;
+		} else {
+			fwrite(p, 1, seq, out);
+		}
+		p += seq;
+		left -= seq;
 	}
 }
 

@@ -94,3 +94,34 @@ void cramfs_strlist_free(struct cramfs_strlist *list)
 	list->items = NULL;
 	list->count = list->cap = 0;
 }
+
+size_t cramfs_utf8_char_len(const void *s, size_t len)
+{
+	const unsigned char *p = s;
+	size_t n;
+	unsigned int cp, min;
+
+	if (!len)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2; cp = p[0] & 0x1fu; min = 0x80;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3; cp = p[0] & 0x0fu; min = 0x800;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4; cp = p[0] & 0x07u; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0u) != 0x80u)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}

@@ -131,8 +131,11 @@ void cramfs_escape_name(char *out, size_t cap, const uint8_t *name, size_t len)
 		return;
 	for (size_t i = 0; i < len; i++) {
 		uint8_t c = name[i];
-		bool esc = c < 0x20 || c == 0x7f || c == '\\' || c == '"';
-		size_t need = esc ? 4 : 1;
+		size_t seq = cramfs_utf8_char_len(name + i, len - i);
+		/* Control bytes (C1 too), bytes that are not UTF-8: octal. */
+		bool esc = c < 0x20 || c == 0x7f || c == '\\' || c == '"' ||
+			   !seq || (c == 0xc2 && name[i + 1] < 0xa0);
+		size_t need = esc ? 4 : seq;
 
 		/* Keep room for "..." and the NUL. */
 		if (o + need + 4 > cap) {
@@ -145,8 +148,9 @@ void cramfs_escape_name(char *out, size_t cap, const uint8_t *name, size_t len)
 		if (esc)
 			snprintf(out + o, 5, "\\%03o", c);
 		else
-			out[o] = (char)c;
+			memcpy(out + o, name + i, seq);
 		o += need;
+		i += esc ? 0 : seq - 1;
 	}
 	out[o] = '\0';
 }

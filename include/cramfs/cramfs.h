@@ -51,6 +51,14 @@ CRAMFS_API const char *cramfs_version_string(void);
  */
 CRAMFS_API uint32_t cramfs_host_block_size(void);
 
+/*
+ * Length of the valid UTF-8 character at `s` (1 to 4 bytes, at most
+ * `len`), or 0 when the bytes there are not valid UTF-8 (overlong forms
+ * and surrogates included). Names in images are bytes: front ends use it
+ * to escape what a terminal must not see raw. Cannot fail.
+ */
+CRAMFS_API size_t cramfs_utf8_char_len(const void *s, size_t len);
+
 /* The image is corrupt (the kernel's EFSCORRUPTED). */
 #define CRAMFS_ECORRUPT EUCLEAN
 

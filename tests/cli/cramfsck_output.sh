@@ -214,4 +214,18 @@ if python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1
 	run tar -tf sock.tar
 	[ "$(cat "$TMP/out")" = "$(printf './\n./f')" ] || { cat "$TMP/out"; fail "socket archive contents"; }
 fi
+
+# Names are bytes: valid UTF-8 shows as is, anything else (and C1
+# controls) as octal escapes, so a name cannot drive the terminal.
+mkdir names
+echo a > "names/$(printf 'caf\303\251')"
+echo b > "names/$(printf 'bad\377\376')"
+echo c > "names/$(printf 'csi\302\233x')"
+run "$MKCRAMFS" -q names names.img
+expect_rc 0
+run "$CRAMFSCK" -v names.img
+expect_rc 0
+expect_out "$(printf '/caf\303\251')"
+expect_out '/bad\377\376'
+expect_out '/csi\302\233x'
 exit 0

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "cramfs/cramfs.h"
 #include "cramfs/format.h"
 
 /*
@@ -379,6 +380,35 @@ static void supported_flags_are_what_the_kernel_accepts(void **state)
 	assert_int_equal(CRAMFS_FLAG_EXT_BLOCK_POINTERS, 0x800);
 }
 
+/* Names are bytes; only valid UTF-8 may reach a terminal unescaped. */
+static void utf8_char_len_accepts_only_valid_utf8(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+		size_t want;
+	} cases[] = {
+		{ "a", 1, 1 },
+		{ "\303\251", 2, 2 },             /* U+00E9 */
+		{ "\342\202\254", 3, 3 },         /* U+20AC */
+		{ "\360\237\230\200", 4, 4 },     /* U+1F600 */
+		{ "\303", 1, 0 },                 /* cut short */
+		{ "\303a", 2, 0 },                /* no continuation byte */
+		{ "\300\200", 2, 0 },             /* overlong NUL */
+		{ "\340\200\200", 3, 0 },         /* overlong */
+		{ "\355\240\200", 3, 0 },         /* surrogate U+D800 */
+		{ "\364\220\200\200", 4, 0 },     /* past U+10FFFF */
+		{ "\377", 1, 0 },
+		{ "\200", 1, 0 },                 /* lone continuation */
+		{ "", 0, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(cramfs_utf8_char_len(cases[i].s, cases[i].len),
+				 cases[i].want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +430,7 @@ int main(void)
 		cmocka_unit_test(get16_uses_the_requested_order),
 		cmocka_unit_test(block_pointer_flags_are_unsigned_top_bits),
 		cmocka_unit_test(supported_flags_are_what_the_kernel_accepts),
+		cmocka_unit_test(utf8_char_len_accepts_only_valid_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
