@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cramfs/cramfs.h"
+#include "signals.h"
 
 #define PROG "cramfsck"
 
@@ -727,18 +728,6 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 /* The tree as a tar archive: to stdout, or through a temporary file. */
 static int write_tar(struct ck_run *run)
 {
@@ -916,7 +905,7 @@ int main(int argc, char **argv)
 	opts.util_linux = is_util_linux_name(argv[0]);
 	if (opts.util_linux)
 		opts.block_size = cramfs_host_block_size();
-	catch_signals();
+	cli_catch_stop_signals(on_signal);
 	ret = parse_options(argc, argv, &opts);
 	if (ret >= 0)
 		return flush_stdout(ret);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "mkcramfs.h"
+#include "signals.h"
 
 static int fail(struct cramfs_tree *tree, int err)
 {
@@ -70,22 +71,6 @@ static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
 {
 	interrupted = sig;
-}
-
-/*
- * SIGINT, SIGTERM and SIGHUP stop the write between two batches, which
- * then removes its temporary file: no partial image is left behind.
- */
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 }
 
 /* Die of the signal that stopped us, as the shell expects. */
@@ -152,7 +137,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: out of memory\n", mkcramfs_prog());
 		return EXIT_OPERATIONAL;
 	}
-	catch_signals();
+	/* A stop signal ends the write between two batches, which then
+	 * removes its temporary file: no partial image is left behind. */
+	cli_catch_stop_signals(on_signal);
 	status = build(&o, tree);
 	cramfs_tree_free(tree);
 	mkcramfs_free_options(&o);
