@@ -90,7 +90,8 @@ run "$MKCRAMFS" -q names.tar names.img
 expect_rc 0
 run "$CRAMFSCK" --list names.img
 expect_out "/$(printf 'caf\303\251')"
-expect_out "/$(printf 'caf\351-\377')"
+# (the listing shows bytes that are not UTF-8 as octal escapes)
+expect_out '/caf\351-\377'
 echo "ok: names stored as bytes"
 
 # bad ARCHIVE MESSAGE: exit 8, that message, no image, no spool file.

@@ -132,8 +132,9 @@ drwxr-xr-x       0:0        40 /var/lib
 -rw-r--r--       0:0         0 /var/lib/empty
 -rw-r--r--       0:0    200004 /var/lib/sparse
 LIST
-# The name that is not UTF-8 is stored as its bytes.
-name=$(printf 'caf\351-\377')
+# The name that is not UTF-8 is stored as its bytes (listed as octal
+# escapes: \\ in the sed replacement is one backslash).
+name='caf\\351-\\377'
 sed -e "s/    SIZE /$(printf '%10s' "$(stat -L -c %s "$ELF")") /" -e "s|/NAME\$|/$name|" want > want.sized
 grep -v '^dir.img: ' "$TMP/out" | diff want.sized - || fail "listing differs"
 expect_out "dir.img: clean, 28 entries, 11 files, "
