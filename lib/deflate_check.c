@@ -9,6 +9,7 @@
  * other stream is left to zlib. Compressors write such streams for almost
  * every block, so the fast path is the common one.
  */
+#include <libdeflate.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -178,4 +179,17 @@ bool cramfs_deflate_is_plain(const uint8_t *in, size_t len)
 	if (!lens[256])
 		return false; /* zlib: "invalid code -- missing end-of-block" */
 	return complete(lens, hlit) && complete(lens + hlit, hdist);
+}
+
+bool cramfs_inflate_plain(struct libdeflate_decompressor *d, const uint8_t *in,
+			  size_t len, uint8_t *out, size_t cap, size_t out_len,
+			  size_t *used)
+{
+	size_t produced = 0;
+
+	*used = 0;
+	return cramfs_deflate_is_plain(in, len) &&
+	       libdeflate_zlib_decompress_ex(d, in, len, out, cap, used,
+					     &produced) == LIBDEFLATE_SUCCESS &&
+	       produced == out_len;
 }

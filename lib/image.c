@@ -906,15 +906,12 @@ int cramfs_image_block(struct cramfs_image *img, const struct cramfs_inode *ino,
 static int inflate_fast(struct cramfs_image *img, const struct cramfs_block *blk,
 			const uint8_t *in, uint64_t *unused)
 {
-	size_t used = 0, produced = 0;
+	size_t used;
 
-	if (!cramfs_deflate_is_plain(in, blk->len))
-		return -EIO;
 	if (!img->ld && !(img->ld = libdeflate_alloc_decompressor()))
 		return -ENOMEM;
-	if (libdeflate_zlib_decompress_ex(img->ld, in, blk->len, img->block_buf,
-					  img->block_size, &used, &produced) !=
-	    LIBDEFLATE_SUCCESS || produced != blk->out_len)
+	if (!cramfs_inflate_plain(img->ld, in, blk->len, img->block_buf,
+				  img->block_size, blk->out_len, &used))
 		return -EIO;
 	if (unused)
 		*unused = blk->len - used;

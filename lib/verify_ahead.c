@@ -20,20 +20,17 @@ int cramfs_ahead_init(struct cramfs_ahead *a, struct cramfs_image *img)
 
 	memset(a, 0, sizeof(*a));
 	a->img = img;
-	a->zs = calloc(n, sizeof(*a->zs));
 	a->ld = calloc(n, sizeof(*a->ld));
 	a->out = calloc(n, sizeof(*a->out));
-	if (!a->zs || !a->ld || !a->out)
+	if (!a->ld || !a->out)
 		return -ENOMEM;
 	for (; a->nthreads < n; a->nthreads++) {
 		unsigned t = a->nthreads;
 
 		a->out[t] = malloc(img->block_size);
 		a->ld[t] = libdeflate_alloc_decompressor();
-		if (!a->out[t] || !a->ld[t] || inflateInit(&a->zs[t]) != Z_OK) {
-			free(a->out[t]);
-			if (a->ld[t])
-				libdeflate_free_decompressor(a->ld[t]);
+		if (!a->out[t] || !a->ld[t]) {
+			a->nthreads++;
 			return -ENOMEM;
 		}
 	}
@@ -106,37 +103,21 @@ int cramfs_ahead_queue(struct cramfs_ahead *a, const struct cramfs_entry *e,
 }
 
 /*
- * The kernel inflates with zlib. libdeflate, twice as fast, judges the
- * streams on which it agrees with zlib (nearly all); zlib the others, so
- * that no block the kernel cannot read passes.
+ * libdeflate judges the streams on which it agrees with zlib, the
+ * kernel's inflate (nearly all). The few others are left to the serial
+ * check, which decodes them with zlib: no block the kernel cannot read
+ * passes.
  */
 static void inflate_job(void *arg, size_t i, unsigned worker)
 {
 	struct cramfs_ahead *a = arg;
 	struct cramfs_ahead_job *j = &a->jobs[i];
-	z_stream *zs = &a->zs[worker];
-	size_t used = 0, produced = 0;
+	size_t used;
 
-	if (cramfs_deflate_is_plain(j->in, j->len)) {
-		j->ok = libdeflate_zlib_decompress_ex(a->ld[worker], j->in,
-						      j->len, a->out[worker],
-						      a->img->block_size, &used,
-						      &produced) ==
-			LIBDEFLATE_SUCCESS &&
-			produced == j->out_len && used == j->len;
-		return;
-	}
-	j->ok = false;
-	if (inflateReset(zs) != Z_OK)
-		return;
-	zs->next_in = (Bytef *)(uintptr_t)j->in;
-	zs->avail_in = (uInt)j->len;
-	zs->next_out = a->out[worker];
-	zs->avail_out = a->img->block_size;
-	j->ok = inflate(zs, Z_FINISH) == Z_STREAM_END && zs->avail_in == 0 &&
-		a->img->block_size - zs->avail_out == j->out_len;
+	j->ok = cramfs_inflate_plain(a->ld[worker], j->in, j->len,
+				     a->out[worker], a->img->block_size,
+				     j->out_len, &used) && used == j->len;
 }
-
 void cramfs_ahead_decode(struct cramfs_ahead *a)
 {
 	cramfs_pool_run(a->pool, inflate_job, a, a->njobs);
@@ -174,11 +155,10 @@ void cramfs_ahead_free(struct cramfs_ahead *a)
 	cramfs_ahead_clear(a);
 	cramfs_pool_free(a->pool);
 	for (unsigned i = 0; i < a->nthreads; i++) {
-		inflateEnd(&a->zs[i]);
-		libdeflate_free_decompressor(a->ld[i]);
+		if (a->ld[i])
+			libdeflate_free_decompressor(a->ld[i]);
 		free(a->out[i]);
 	}
-	free(a->zs);
 	free(a->ld);
 	free(a->out);
 	free(a->entries);

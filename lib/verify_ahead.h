@@ -4,7 +4,8 @@
  * zlib blocks of their files inflated on a worker pool, then the entries
  * checked in walk order as before, each block found good ahead skipping
  * its inflate. Findings come out in the same order, from the same code;
- * a block that fails ahead is simply decoded again to say why.
+ * a block not found good ahead (bad, or one libdeflate may not judge) is
+ * decoded again on the serial path, with zlib where it must be.
  */
 #ifndef CRAMFS_VERIFY_AHEAD_H
 #define CRAMFS_VERIFY_AHEAD_H
@@ -12,8 +13,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <zlib.h>
 
 #include "image_internal.h"
 
@@ -46,7 +45,6 @@ struct cramfs_ahead {
 	struct cramfs_u32map seen; /* data offsets queued already */
 	struct cramfs_pool *pool;
 	struct libdeflate_decompressor **ld; /* one per thread */
-	z_stream *zs;            /* one per thread, for streams ld may not judge */
 	uint8_t **out;
 	unsigned nthreads;
 	const struct cramfs_ahead_entry *current; /* being checked */
