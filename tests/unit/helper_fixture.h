@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "cramfs/cramfs.h"
 
@@ -25,6 +26,14 @@ struct fx_node {
 	uint32_t rdev_major; /* devices */
 	uint32_t rdev_minor;
 };
+
+/* Nodes of the common kinds, for tables of struct fx_node. */
+#define FX_NODE_DIR(p) { .path = (p), .mode = S_IFDIR | 0755 }
+#define FX_NODE_REG(p, m, buf, n) { .path = (p), .mode = S_IFREG | (m), \
+				    .data = (buf), .len = (n) }
+#define FX_NODE_STR(p, s) FX_NODE_REG(p, 0644, s, sizeof(s) - 1)
+#define FX_NODE_LNK(p, s) { .path = (p), .mode = S_IFLNK | 0777, \
+			    .data = (s), .len = sizeof(s) - 1 }
 
 /* Build a tree from `n` nodes added in table order. */
 int fx_tree_build(const struct fx_node *nodes, size_t n,

@@ -36,34 +36,28 @@ static int fill_data(void **state)
 	return 0;
 }
 
-#define NODE_DIR(p) { .path = (p), .mode = S_IFDIR | 0755 }
-#define NODE_REG(p, m, buf, n) { .path = (p), .mode = S_IFREG | (m), \
-				 .data = (buf), .len = (n) }
-#define NODE_STR(p, s) NODE_REG(p, 0644, s, sizeof(s) - 1)
-#define NODE_LNK(p, s) { .path = (p), .mode = S_IFLNK | 0777, .data = (s), \
-			 .len = sizeof(s) - 1 }
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Every kind of entry and the sizes around a block boundary. */
 static const struct fx_node tree[] = {
-	NODE_DIR("bin"),
-	NODE_REG("bin/sh", 0755, text5000, sizeof(text5000)),
-	NODE_DIR("dev"),
+	FX_NODE_DIR("bin"),
+	FX_NODE_REG("bin/sh", 0755, text5000, sizeof(text5000)),
+	FX_NODE_DIR("dev"),
 	{ .path = "dev/null", .mode = S_IFCHR | 0666, .rdev_major = 1,
 	  .rdev_minor = 3 },
-	NODE_DIR("etc"),
-	NODE_STR("etc/motd", "hello world\n"),
+	FX_NODE_DIR("etc"),
+	FX_NODE_STR("etc/motd", "hello world\n"),
 	{ .path = "etc/empty", .mode = S_IFREG | 0600 },
-	NODE_LNK("etc/sh-link", "../bin/sh"),
-	NODE_DIR("etc/sub"),
-	NODE_STR("etc/sub/deep", "deep\n"),
+	FX_NODE_LNK("etc/sh-link", "../bin/sh"),
+	FX_NODE_DIR("etc/sub"),
+	FX_NODE_STR("etc/sub/deep", "deep\n"),
 	{ .path = "owned", .mode = S_IFREG | 0640, .uid = 1000, .gid = 50,
 	  .data = "x", .len = 1 },
 	{ .path = "size0", .mode = S_IFREG | 0644 },
-	NODE_STR("size1", "1"),
-	NODE_REG("size4095", 0644, random4095, sizeof(random4095)),
-	NODE_REG("size4096", 0644, text4096, sizeof(text4096)),
-	NODE_REG("size4097", 0644, random4097, sizeof(random4097)),
+	FX_NODE_STR("size1", "1"),
+	FX_NODE_REG("size4095", 0644, random4095, sizeof(random4095)),
+	FX_NODE_REG("size4096", 0644, text4096, sizeof(text4096)),
+	FX_NODE_REG("size4097", 0644, random4097, sizeof(random4097)),
 };
 
 /* Parents first, each directory in strcmp order. */
@@ -75,11 +69,11 @@ static const char *const walk_order[] = {
 
 /* Small enough for every prefix to be tried. */
 static const struct fx_node small[] = {
-	NODE_DIR("etc"),
-	NODE_STR("etc/motd", "hello world\n"),
-	NODE_LNK("etc/sh-link", "../bin/sh"),
-	NODE_DIR("etc/sub"),
-	NODE_REG("sh", 0755, text5000, sizeof(text5000)),
+	FX_NODE_DIR("etc"),
+	FX_NODE_STR("etc/motd", "hello world\n"),
+	FX_NODE_LNK("etc/sh-link", "../bin/sh"),
+	FX_NODE_DIR("etc/sub"),
+	FX_NODE_REG("sh", 0755, text5000, sizeof(text5000)),
 	{ .path = "fifo", .mode = S_IFIFO | 0644 },
 };
 
@@ -585,8 +579,8 @@ static void sixteen_k_blocks_read_back_with_the_block_size_set(void **state)
 {
 	struct cramfs_write_opts o = opts_le();
 	static const struct fx_node nodes[] = {
-		NODE_REG("text", 0644, text40k, sizeof(text40k)),
-		NODE_REG("noise", 0644, random4097, sizeof(random4097)),
+		FX_NODE_REG("text", 0644, text40k, sizeof(text40k)),
+		FX_NODE_REG("noise", 0644, random4097, sizeof(random4097)),
 	};
 	struct hc_image img;
 	struct cramfs_image *h;
@@ -613,8 +607,9 @@ static void holes_and_raw_blocks_decode_to_the_original_bytes(void **state)
 	static uint8_t sparse[3 * 4096 + 10];
 	struct cramfs_write_opts o = opts_le();
 	struct fx_node nodes[] = {
-		NODE_REG("sparse", 0644, sparse, sizeof(sparse)),
-		NODE_REG("noise", 0644, random3blocks, sizeof(random3blocks)),
+		FX_NODE_REG("sparse", 0644, sparse, sizeof(sparse)),
+		FX_NODE_REG("noise", 0644, random3blocks,
+			    sizeof(random3blocks)),
 	};
 	struct hc_image img;
 	struct cramfs_image *h;
@@ -640,8 +635,8 @@ static void direct_pointers_decode_raw_and_zlib_blocks(void **state)
 {
 	struct cramfs_write_opts o = opts_le();
 	static const struct fx_node nodes[] = {
-		NODE_REG("noise", 0644, random4097, sizeof(random4097)),
-		NODE_REG("text", 0644, text4096, sizeof(text4096)),
+		FX_NODE_REG("noise", 0644, random4097, sizeof(random4097)),
+		FX_NODE_REG("text", 0644, text4096, sizeof(text4096)),
 	};
 	struct hc_image img;
 	struct cramfs_image *h;
@@ -1075,7 +1070,8 @@ static void read_data_refuses_a_stream_that_inflates_to_the_wrong_length(void **
 static void read_data_refuses_a_block_stored_larger_than_two_blocks(void **state)
 {
 	static const struct fx_node nodes[] = {
-		NODE_REG("noise", 0644, random3blocks, sizeof(random3blocks)),
+		FX_NODE_REG("noise", 0644, random3blocks,
+			    sizeof(random3blocks)),
 	};
 	struct hc_image img;
 	uint32_t p1, t;
@@ -1133,7 +1129,7 @@ static void read_data_refuses_a_raw_block_of_the_wrong_length(void **state)
 {
 	struct cramfs_write_opts o = opts_le();
 	static const struct fx_node nodes[] = {
-		NODE_REG("noise", 0644, random4097, sizeof(random4097)),
+		FX_NODE_REG("noise", 0644, random4097, sizeof(random4097)),
 	};
 	struct hc_image img;
 	uint32_t t, p0;
@@ -1172,7 +1168,7 @@ static void read_data_refuses_a_direct_block_beyond_the_end(void **state)
 {
 	struct cramfs_write_opts o = opts_le();
 	static const struct fx_node nodes[] = {
-		NODE_REG("noise", 0644, random4097, sizeof(random4097)),
+		FX_NODE_REG("noise", 0644, random4097, sizeof(random4097)),
 	};
 	struct hc_image img;
 	uint32_t t;

@@ -30,28 +30,22 @@ static int fill_data(void **state)
 	return 0;
 }
 
-#define NODE_DIR(p) { .path = (p), .mode = S_IFDIR | 0755 }
-#define NODE_REG(p, m, buf, n) { .path = (p), .mode = S_IFREG | (m), \
-				 .data = (buf), .len = (n) }
-#define NODE_STR(p, s) NODE_REG(p, 0644, s, sizeof(s) - 1)
-#define NODE_LNK(p, s) { .path = (p), .mode = S_IFLNK | 0777, .data = (s), \
-			 .len = sizeof(s) - 1 }
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct fx_node tree[] = {
-	NODE_DIR("bin"),
-	NODE_REG("bin/sh", 0755, text5000, sizeof(text5000)),
-	NODE_DIR("dev"),
+	FX_NODE_DIR("bin"),
+	FX_NODE_REG("bin/sh", 0755, text5000, sizeof(text5000)),
+	FX_NODE_DIR("dev"),
 	{ .path = "dev/null", .mode = S_IFCHR | 0666, .rdev_major = 1,
 	  .rdev_minor = 3 },
-	NODE_DIR("etc"),
-	NODE_STR("etc/motd", "hello world\n"),
+	FX_NODE_DIR("etc"),
+	FX_NODE_STR("etc/motd", "hello world\n"),
 	{ .path = "etc/empty", .mode = S_IFREG | 0600 },
-	NODE_LNK("etc/sh-link", "../bin/sh"),
-	NODE_DIR("etc/sub"),
+	FX_NODE_LNK("etc/sh-link", "../bin/sh"),
+	FX_NODE_DIR("etc/sub"),
 	{ .path = "fifo", .mode = S_IFIFO | 0644 },
-	NODE_REG("noise", 0644, random3blocks, sizeof(random3blocks)),
-	NODE_STR("same", "hello world\n"),
+	FX_NODE_REG("noise", 0644, random3blocks, sizeof(random3blocks)),
+	FX_NODE_STR("same", "hello world\n"),
 };
 
 /* bin/sh 2 + motd 1 + sh-link 1 + noise 3; "same" shares motd's data. */
@@ -241,8 +235,9 @@ static void holes_and_raw_blocks_verify_clean(void **state)
 	static uint8_t sparse[2 * 4096 + 5];
 	struct cramfs_write_opts o = opts_le();
 	struct fx_node nodes[] = {
-		NODE_REG("sparse", 0644, sparse, sizeof(sparse)),
-		NODE_REG("noise", 0644, random3blocks, sizeof(random3blocks)),
+		FX_NODE_REG("sparse", 0644, sparse, sizeof(sparse)),
+		FX_NODE_REG("noise", 0644, random3blocks,
+			    sizeof(random3blocks)),
 	};
 	struct cramfs_verify_stats st;
 	struct findings all;
@@ -802,10 +797,10 @@ static void entries_sharing_data_with_other_sizes_decode_each_block_once(void **
 {
 	static uint8_t zeros[8 * 4096];
 	struct fx_node nodes[] = {
-		NODE_REG("a", 0644, zeros, sizeof(zeros)),
-		NODE_REG("b", 0644, zeros, sizeof(zeros)),
-		NODE_REG("c", 0644, zeros, sizeof(zeros)),
-		NODE_REG("d", 0644, zeros, sizeof(zeros)),
+		FX_NODE_REG("a", 0644, zeros, sizeof(zeros)),
+		FX_NODE_REG("b", 0644, zeros, sizeof(zeros)),
+		FX_NODE_REG("c", 0644, zeros, sizeof(zeros)),
+		FX_NODE_REG("d", 0644, zeros, sizeof(zeros)),
 	};
 	struct cramfs_write_opts o = opts_le();
 	struct cramfs_verify_stats st;
@@ -904,7 +899,7 @@ static void many_bad_blocks_are_summarised_once(void **state)
 {
 	static uint8_t big[12 * 4096];
 	struct fx_node nodes[] = {
-		NODE_REG("big", 0644, big, sizeof(big)),
+		FX_NODE_REG("big", 0644, big, sizeof(big)),
 	};
 	struct cramfs_verify_stats st;
 	struct findings all;
@@ -928,9 +923,9 @@ static uint8_t dedup_a[3 * 4096], dedup_b[2 * 4096 + 1000];
 static void make_block_dedup(struct hc_image *img)
 {
 	struct fx_node nodes[] = {
-		NODE_REG("a", 0644, dedup_a, sizeof(dedup_a)),
-		NODE_REG("b", 0644, dedup_b, sizeof(dedup_b)),
-		NODE_REG("c", 0600, dedup_a, sizeof(dedup_a)),
+		FX_NODE_REG("a", 0644, dedup_a, sizeof(dedup_a)),
+		FX_NODE_REG("b", 0644, dedup_b, sizeof(dedup_b)),
+		FX_NODE_REG("c", 0600, dedup_a, sizeof(dedup_a)),
 	};
 	struct cramfs_write_opts o = opts_le();
 

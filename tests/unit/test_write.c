@@ -38,24 +38,18 @@ static int fill_data(void **state)
 	return 0;
 }
 
-#define NODE_DIR(p) { .path = (p), .mode = S_IFDIR | 0755 }
-#define NODE_REG(p, m, buf, n) { .path = (p), .mode = S_IFREG | (m), \
-				 .data = (buf), .len = (n) }
-#define NODE_STR(p, s) NODE_REG(p, 0644, s, sizeof(s) - 1)
-#define NODE_LNK(p, s) { .path = (p), .mode = S_IFLNK | 0777, .data = (s), \
-			 .len = sizeof(s) - 1 }
 
 /* Something of every kind, added out of order. */
 static const struct fx_node sample[] = {
-	NODE_DIR("etc"),
-	NODE_STR("etc/motd", "hello world\n"),
+	FX_NODE_DIR("etc"),
+	FX_NODE_STR("etc/motd", "hello world\n"),
 	{ .path = "etc/empty", .mode = S_IFREG | 0600 },
-	NODE_LNK("etc/sh-link", "../bin/sh"),
-	NODE_DIR("bin"),
-	NODE_REG("bin/sh", 0755, text5000, sizeof(text5000)),
-	NODE_REG("big", 0644, text3blocks, sizeof(text3blocks)),
-	NODE_REG("exact", 0644, random4096, sizeof(random4096)),
-	NODE_DIR("dev"),
+	FX_NODE_LNK("etc/sh-link", "../bin/sh"),
+	FX_NODE_DIR("bin"),
+	FX_NODE_REG("bin/sh", 0755, text5000, sizeof(text5000)),
+	FX_NODE_REG("big", 0644, text3blocks, sizeof(text3blocks)),
+	FX_NODE_REG("exact", 0644, random4096, sizeof(random4096)),
+	FX_NODE_DIR("dev"),
 	{ .path = "dev/null", .mode = S_IFCHR | 0666, .rdev_major = 1,
 	  .rdev_minor = 3 },
 	{ .path = "dev/sda", .mode = S_IFBLK | 0660, .gid = 6,
@@ -64,7 +58,7 @@ static const struct fx_node sample[] = {
 	{ .path = "sock", .mode = S_IFSOCK | 0755 },
 	{ .path = "owned", .mode = S_IFREG | 0640, .uid = 65535, .gid = 255,
 	  .data = "x", .len = 1 },
-	NODE_DIR("empty-dir"),
+	FX_NODE_DIR("empty-dir"),
 };
 #define NSAMPLE (sizeof(sample) / sizeof(sample[0]))
 
@@ -388,8 +382,8 @@ static void larger_block_sizes_round_the_image_and_split_files(void **state)
 	static const uint32_t sizes[] = { 16384, 65536 };
 	uint8_t *big = malloc(2 * 65536 + 7);
 	const struct fx_node nodes[] = {
-		NODE_REG("big", 0644, big, 2 * 65536 + 7),
-		NODE_STR("small", "small"),
+		FX_NODE_REG("big", 0644, big, 2 * 65536 + 7),
+		FX_NODE_STR("small", "small"),
 	};
 
 	(void)state;
@@ -456,12 +450,12 @@ static void host_order_image_equals_the_image_in_the_resolved_order(void **state
 static void identical_files_with_the_same_mode_and_owner_share_data(void **state)
 {
 	const struct fx_node nodes[] = {
-		NODE_REG("a", 0755, text5000, sizeof(text5000)),
-		NODE_DIR("d"),
-		NODE_REG("d/b", 0755, text5000, sizeof(text5000)),
-		NODE_REG("z", 0755, text5000, sizeof(text5000)),
-		NODE_STR("c", "0123456789"),
-		NODE_LNK("x", "y"),
+		FX_NODE_REG("a", 0755, text5000, sizeof(text5000)),
+		FX_NODE_DIR("d"),
+		FX_NODE_REG("d/b", 0755, text5000, sizeof(text5000)),
+		FX_NODE_REG("z", 0755, text5000, sizeof(text5000)),
+		FX_NODE_STR("c", "0123456789"),
+		FX_NODE_LNK("x", "y"),
 	};
 	struct cramfs_tree *tree = build(nodes, 6);
 	struct cramfs_write_opts o = defaults();
@@ -488,8 +482,8 @@ static void identical_files_with_the_same_mode_and_owner_share_data(void **state
 static void identical_files_differing_in_mode_or_owner_do_not_share(void **state)
 {
 	const struct fx_node nodes[] = {
-		NODE_REG("plain", 0755, text5000, sizeof(text5000)),
-		NODE_REG("setuid", 04755, text5000, sizeof(text5000)),
+		FX_NODE_REG("plain", 0755, text5000, sizeof(text5000)),
+		FX_NODE_REG("setuid", 04755, text5000, sizeof(text5000)),
 		{ .path = "uid", .mode = S_IFREG | 0755, .uid = 1,
 		  .data = text5000, .len = sizeof(text5000) },
 		{ .path = "gid", .mode = S_IFREG | 0755, .gid = 1,
@@ -520,7 +514,7 @@ static void identical_files_differing_in_mode_or_owner_do_not_share(void **state
 static void symlink_and_file_with_the_same_bytes_do_not_share(void **state)
 {
 	const struct fx_node nodes[] = {
-		NODE_LNK("link", "target"),
+		FX_NODE_LNK("link", "target"),
 		{ .path = "file", .mode = S_IFREG | 0777, .data = "target",
 		  .len = 6 },
 	};
@@ -545,10 +539,10 @@ static void holes_flag_is_set_only_when_a_hole_is_written(void **state)
 {
 	uint8_t *holey = calloc(1, 3 * 4096 + 10);
 	const struct fx_node with_hole[] = {
-		NODE_REG("holey", 0644, holey, 3 * 4096 + 10),
+		FX_NODE_REG("holey", 0644, holey, 3 * 4096 + 10),
 	};
 	const struct fx_node without_hole[] = {
-		NODE_REG("text", 0644, text3blocks, sizeof(text3blocks)),
+		FX_NODE_REG("text", 0644, text3blocks, sizeof(text3blocks)),
 	};
 	struct cramfs_write_opts o = defaults();
 	struct cramfs_tree *tree;
@@ -597,11 +591,11 @@ static void holes_flag_is_set_only_when_a_hole_is_written(void **state)
 static void ext_block_pointers_flag_is_set_only_when_a_raw_block_is_written(void **state)
 {
 	const struct fx_node compressible[] = {
-		NODE_REG("text", 0644, text3blocks, sizeof(text3blocks)),
+		FX_NODE_REG("text", 0644, text3blocks, sizeof(text3blocks)),
 	};
 	const struct fx_node incompressible[] = {
-		NODE_REG("text", 0644, text3blocks, sizeof(text3blocks)),
-		NODE_REG("random", 0644, random9000, sizeof(random9000)),
+		FX_NODE_REG("text", 0644, text3blocks, sizeof(text3blocks)),
+		FX_NODE_REG("random", 0644, random9000, sizeof(random9000)),
 	};
 	struct cramfs_write_opts o = defaults();
 	struct cramfs_write_stats st;
@@ -649,7 +643,7 @@ static void largest_file_of_16777215_bytes_round_trips(void **state)
 {
 	const size_t size = 16777215;
 	uint8_t *data = calloc(1, size);
-	const struct fx_node nodes[] = { NODE_REG("max", 0644, data, size) };
+	const struct fx_node nodes[] = { FX_NODE_REG("max", 0644, data, size) };
 	struct cramfs_write_opts o = defaults();
 	struct cramfs_tree *tree;
 	struct fx_image img;
@@ -672,36 +666,36 @@ static void largest_file_of_16777215_bytes_round_trips(void **state)
 
 /* The same tree, nodes added in another order. */
 static const struct fx_node order_a[] = {
-	NODE_DIR("usr"),
-	NODE_DIR("usr/lib"),
-	NODE_REG("usr/lib/libc.so", 0755, text5000, sizeof(text5000)),
-	NODE_REG("usr/lib/libc.so.6", 0755, text5000, sizeof(text5000)),
-	NODE_DIR("usr/bin"),
-	NODE_REG("usr/bin/env", 0755, random4096, sizeof(random4096)),
-	NODE_LNK("usr/bin/sh", "busybox"),
-	NODE_REG("usr/bin/busybox", 0755, text3blocks, sizeof(text3blocks)),
-	NODE_REG("zz", 0755, text5000, sizeof(text5000)),
-	NODE_DIR("etc"),
-	NODE_STR("etc/hostname", "box\n"),
-	NODE_STR("etc/copy", "box\n"),
+	FX_NODE_DIR("usr"),
+	FX_NODE_DIR("usr/lib"),
+	FX_NODE_REG("usr/lib/libc.so", 0755, text5000, sizeof(text5000)),
+	FX_NODE_REG("usr/lib/libc.so.6", 0755, text5000, sizeof(text5000)),
+	FX_NODE_DIR("usr/bin"),
+	FX_NODE_REG("usr/bin/env", 0755, random4096, sizeof(random4096)),
+	FX_NODE_LNK("usr/bin/sh", "busybox"),
+	FX_NODE_REG("usr/bin/busybox", 0755, text3blocks, sizeof(text3blocks)),
+	FX_NODE_REG("zz", 0755, text5000, sizeof(text5000)),
+	FX_NODE_DIR("etc"),
+	FX_NODE_STR("etc/hostname", "box\n"),
+	FX_NODE_STR("etc/copy", "box\n"),
 	{ .path = "console", .mode = S_IFCHR | 0600, .rdev_major = 5,
 	  .rdev_minor = 1 },
 };
 static const struct fx_node order_b[] = {
 	{ .path = "console", .mode = S_IFCHR | 0600, .rdev_major = 5,
 	  .rdev_minor = 1 },
-	NODE_REG("zz", 0755, text5000, sizeof(text5000)),
-	NODE_DIR("etc"),
-	NODE_STR("etc/copy", "box\n"),
-	NODE_STR("etc/hostname", "box\n"),
-	NODE_DIR("usr"),
-	NODE_DIR("usr/bin"),
-	NODE_REG("usr/bin/busybox", 0755, text3blocks, sizeof(text3blocks)),
-	NODE_LNK("usr/bin/sh", "busybox"),
-	NODE_REG("usr/bin/env", 0755, random4096, sizeof(random4096)),
-	NODE_DIR("usr/lib"),
-	NODE_REG("usr/lib/libc.so.6", 0755, text5000, sizeof(text5000)),
-	NODE_REG("usr/lib/libc.so", 0755, text5000, sizeof(text5000)),
+	FX_NODE_REG("zz", 0755, text5000, sizeof(text5000)),
+	FX_NODE_DIR("etc"),
+	FX_NODE_STR("etc/copy", "box\n"),
+	FX_NODE_STR("etc/hostname", "box\n"),
+	FX_NODE_DIR("usr"),
+	FX_NODE_DIR("usr/bin"),
+	FX_NODE_REG("usr/bin/busybox", 0755, text3blocks, sizeof(text3blocks)),
+	FX_NODE_LNK("usr/bin/sh", "busybox"),
+	FX_NODE_REG("usr/bin/env", 0755, random4096, sizeof(random4096)),
+	FX_NODE_DIR("usr/lib"),
+	FX_NODE_REG("usr/lib/libc.so.6", 0755, text5000, sizeof(text5000)),
+	FX_NODE_REG("usr/lib/libc.so", 0755, text5000, sizeof(text5000)),
 };
 
 static void same_tree_added_in_another_order_gives_identical_bytes(void **state)
@@ -776,11 +770,11 @@ static void log_report(void *arg, const struct cramfs_file_report *r)
 static void on_file_reports_each_stored_file_in_image_order(void **state)
 {
 	const struct fx_node nodes[] = {
-		NODE_DIR("c"),
-		NODE_STR("c/y", "same"),
-		NODE_STR("b", "bee"),
-		NODE_DIR("a"),
-		NODE_STR("a/x", "same"),
+		FX_NODE_DIR("c"),
+		FX_NODE_STR("c/y", "same"),
+		FX_NODE_STR("b", "bee"),
+		FX_NODE_DIR("a"),
+		FX_NODE_STR("a/x", "same"),
 		{ .path = "empty", .mode = S_IFREG | 0644 },
 	};
 	struct cramfs_tree *tree = build(nodes, 6);
